@@ -1,0 +1,44 @@
+"""Command-line entry point: thin, it parses arguments, calls the layers, renders."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from seawall.cli.app import app
+from seawall.component_registry import import_submodules
+from seawall.errors import SeawallError
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI. User errors print one line and exit 2; tracebacks only with --debug."""
+    import_submodules("seawall.cli")
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    try:
+        app.main(args=args, prog_name="seawall", standalone_mode=False)
+    except SeawallError as exc:
+        if debug:
+            raise
+        click.echo(f"seawall: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+    except click.exceptions.Abort:
+        click.echo("seawall: aborted", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        click.echo("seawall: interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:
+        if debug:
+            raise
+        click.echo(f"seawall: internal error: {type(exc).__name__}: {exc} (rerun with --debug)", err=True)
+        sys.exit(3)
+    sys.exit(0)

@@ -1,0 +1,75 @@
+"""The transport table and ``open_image``: skopeo-style references to Images.
+
+``TRANSPORT:REST`` picks a source by its transport name; a bare ``name[:tag]`` tries
+the local engines (docker, containerd, podman) and then the registry, as Trivy does.
+"""
+
+from __future__ import annotations
+
+from seawall.component_registry import ComponentRegistry, import_submodules
+from seawall.errors import InputError, NotFoundError, SeawallError
+from seawall.sources.interface import Image, ImageSource, SourceOptions
+
+SOURCES: ComponentRegistry[ImageSource] = ComponentRegistry("image source")
+
+#: Transports tried, in order, for a reference without a transport prefix.
+BARE_REFERENCE_ORDER = ("docker-daemon", "containerd", "podman", "docker")
+
+
+def register_source(cls: type[ImageSource]) -> type[ImageSource]:
+    """Class decorator: register one instance under ``cls.transport``."""
+    SOURCES.add(cls.transport, cls())
+    return cls
+
+
+def split_reference(ref: str) -> tuple[str | None, str]:
+    """``docker-archive:/x.tar`` -> (``docker-archive``, ``/x.tar``);
+    ``docker://reg/repo:tag`` -> (``docker``, ``reg/repo:tag``); bare -> (None, ref)."""
+    _load_sources()
+    if ref.startswith("docker://"):
+        return "docker", ref[len("docker://") :]
+    head, sep, rest = ref.partition(":")
+    if sep and head in SOURCES and head != "docker":
+        return head, rest
+    return None, ref
+
+
+def open_image(ref: str, options: SourceOptions | None = None) -> Image:
+    """Open an image from any source. Raises :class:`seawall.errors.SeawallError`
+    with a one-line reason when the reference cannot be resolved."""
+    from seawall.sources.image import build_image
+
+    options = options or SourceOptions()
+    if not ref or not ref.strip():
+        raise InputError("empty image reference")
+    transport, rest = split_reference(ref)
+    if transport is not None:
+        parts = SOURCES.get(transport).resolve(rest, options)
+        parts.ref = ref
+        return build_image(parts, options)
+    tried: list[str] = []
+    for name in BARE_REFERENCE_ORDER:
+        if name not in SOURCES:
+            continue
+        try:
+            parts = SOURCES.get(name).resolve(ref, options)
+        except NotFoundError as exc:
+            tried.append(f"{name}: {exc}")
+            continue
+        except SeawallError as exc:
+            # An engine that is not running is not an answer for a bare name.
+            tried.append(f"{name}: {exc}")
+            continue
+        parts.ref = ref
+        return build_image(parts, options)
+    raise NotFoundError(f"image {ref!r} not found ({'; '.join(tried) or 'no source available'})")
+
+
+_loaded = False
+
+
+def _load_sources() -> None:
+    global _loaded
+    if not _loaded:
+        _loaded = True
+        import_submodules("seawall.sources")
