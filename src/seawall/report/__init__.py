@@ -1,0 +1,1 @@
+"""Renderers of the report model (table, json, sarif, ...); see ``interface``."""

@@ -37,6 +37,10 @@ class SourceOptions:
     containerd_namespace: str = "default"
     host_root: str | None = None
     """Read Docker/containerd storage straight from disk under this root (``/host``)."""
+    docker_root: str = "/var/lib/docker"
+    """Docker's data root, inside ``host_root`` (``--docker-root``)."""
+    containerd_root: str = "/var/lib/containerd"
+    """containerd's root directory, inside ``host_root`` (``--containerd-root``)."""
     max_image_size: int = 20 * 1024**3
     """Total uncompressed bytes an image may expand to (tar/gzip bomb guard)."""
     cache_dir: str | None = None

@@ -1,0 +1,1 @@
+"""The seawall test lab (run as ``scripts/lab.sh``)."""

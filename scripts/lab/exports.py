@@ -1,0 +1,159 @@
+"""Publish each built fixture image to every transport seawall reads.
+
+From ``docker-daemon:seawall-lab/X:latest``: a skopeo docker-archive (read once from the
+engine, then the source of the other copies), an OCI layout and an oci-archive, the
+engine's own ``docker save`` tar, pushes to both registries, an import into the lab
+containerd and a load into podman. Each step is recorded with the image ID it was made
+from and skipped when that ID has not changed."""
+
+from __future__ import annotations
+
+import json
+import os
+import tarfile
+from collections.abc import Callable
+from pathlib import Path
+
+from lab.commands import output, run, say
+from lab.daemons import podman_env
+from lab.oci_layout import docker_archive_to_oci_layout
+from lab.paths import (
+    AUTH_PASSWORD,
+    AUTH_REGISTRY,
+    AUTH_USER,
+    CONTAINERD_NAMESPACE,
+    OPEN_REGISTRY,
+    LabPaths,
+    image_tag,
+)
+
+#: Name ``ctr images import`` gives a docker-archive tagged ``seawall-lab/X:latest``.
+CONTAINERD_PREFIX = "docker.io/"
+
+
+def _skopeo(paths: LabPaths, image: str, *args: str | os.PathLike[str]) -> None:
+    argv: list[str | os.PathLike[str]] = ["skopeo", "--insecure-policy", "copy", "--quiet"]
+    run([*argv, *args], log=paths.log_file(f"export-{image}"))
+
+
+def _oci_source(paths: LabPaths, image: str) -> str:
+    return f"oci:{paths.oci_layout(image)}:latest"
+
+
+def export_docker_archive(paths: LabPaths, image: str) -> None:
+    """skopeo's docker-archive, read straight from the engine (config kept as is)."""
+    target = paths.docker_archive(image)
+    target.unlink(missing_ok=True)
+    src = [f"docker-daemon:{image_tag(image)}"]
+    if os.environ.get("DOCKER_HOST"):
+        src = ["--src-daemon-host", os.environ["DOCKER_HOST"], *src]
+    _skopeo(paths, image, *src, f"docker-archive:{target}:{image_tag(image)}")
+
+
+def export_oci_layout(paths: LabPaths, image: str) -> None:
+    """Uncompressed-layer OCI layout with the engine's config bytes (see oci_layout)."""
+    docker_archive_to_oci_layout(paths.docker_archive(image), paths.oci_layout(image))
+
+
+def export_oci_archive(paths: LabPaths, image: str) -> None:
+    """skopeo gzips the layers on the way: the archive has the compressed media types."""
+    target = paths.oci_archive(image)
+    target.unlink(missing_ok=True)
+    _skopeo(paths, image, _oci_source(paths, image), f"oci-archive:{target}:latest")
+
+
+def export_docker_save(paths: LabPaths, image: str) -> None:
+    """The engine's own layout: legacy (manifest.json + <id>/layer.tar) on docker < 25,
+    OCI-layout based (index.json + blobs/) on docker >= 25."""
+    target = paths.docker_save_archive(image)
+    partial = target.with_suffix(".partial")
+    run(["docker", "save", "-o", partial, image_tag(image)],
+        log=paths.log_file(f"export-{image}"))
+    partial.rename(target)
+
+
+def docker_save_format(paths: LabPaths, image: str) -> str:
+    """``oci`` when the engine's docker save tar has an index.json, else ``legacy``."""
+    with tarfile.open(paths.docker_save_archive(image)) as tar:
+        names = set(tar.getnames())
+    return "oci" if "index.json" in names else "legacy"
+
+
+def push_open_registry(paths: LabPaths, image: str) -> None:
+    # Docker schema 2, as `docker push` would store it.
+    _skopeo(paths, image, "--dest-tls-verify=false", "--format", "v2s2",
+            f"docker-archive:{paths.docker_archive(image)}", f"docker://{OPEN_REGISTRY}/{image_tag(image)}")
+
+
+def push_auth_registry(paths: LabPaths, image: str) -> None:
+    # OCI manifests here, so the registry source meets both media types.
+    _skopeo(paths, image, "--dest-tls-verify=false", "--format", "oci",
+            "--dest-creds", f"{AUTH_USER}:{AUTH_PASSWORD}",
+            _oci_source(paths, image), f"docker://{AUTH_REGISTRY}/{image_tag(image)}")
+
+
+def import_containerd(paths: LabPaths, image: str) -> None:
+    sock = str(paths.containerd_socket)
+    name = CONTAINERD_PREFIX + image_tag(image)
+    run(["ctr", "-a", sock, "-n", CONTAINERD_NAMESPACE, "images", "rm", name], check=False)
+    run(["ctr", "-a", sock, "-n", CONTAINERD_NAMESPACE, "images", "import",
+         paths.docker_archive(image)], log=paths.log_file(f"export-{image}"))
+
+
+def podman_image_name(image: str) -> str:
+    """Name podman gives a docker-archive tagged ``seawall-lab/X:latest``."""
+    return "docker.io/" + image_tag(image)
+
+
+def load_podman(paths: LabPaths, image: str) -> None:
+    run(["podman", "load", "-q", "-i", paths.docker_archive(image)],
+        log=paths.log_file(f"export-{image}"), env=podman_env(paths))
+
+
+Step = Callable[[LabPaths, str], None]
+#: Steps in order; later ones read what earlier ones wrote. Each has the file(s) whose
+#: absence forces it to rerun.
+STEPS: tuple[tuple[str, Step, Callable[[LabPaths, str], Path | None]], ...] = (
+    ("docker-archive", export_docker_archive, lambda p, i: p.docker_archive(i)),
+    ("oci", export_oci_layout, lambda p, i: p.oci_layout(i) / "index.json"),
+    ("oci-archive", export_oci_archive, lambda p, i: p.oci_archive(i)),
+    ("docker-save", export_docker_save, lambda p, i: p.docker_save_archive(i)),
+    ("registry", push_open_registry, lambda p, i: None),
+    ("auth-registry", push_auth_registry, lambda p, i: None),
+    ("containerd", import_containerd, lambda p, i: None),
+)
+PODMAN_STEP: tuple[str, Step, Callable[[LabPaths, str], Path | None]] = (
+    "podman", load_podman, lambda p, i: None)
+
+
+def _state_file(paths: LabPaths, image: str) -> Path:
+    return paths.state / f"{image}.json"
+
+
+def export(paths: LabPaths, image: str, image_id: str, *, podman: bool) -> list[str]:
+    """Run every step not already done for ``image_id``; names of steps run."""
+    state_file = _state_file(paths, image)
+    try:
+        state: dict[str, str] = json.loads(state_file.read_text())
+    except (OSError, ValueError):
+        state = {}
+    done = []
+    steps = [*STEPS, PODMAN_STEP] if podman else list(STEPS)
+    for name, step, product in steps:
+        out = product(paths, image)
+        if state.get(name) == image_id and (out is None or out.exists()):
+            continue
+        step(paths, image)
+        state[name] = image_id
+        done.append(name)
+        state_file.write_text(json.dumps(state, indent=1))
+    if done:
+        say(f"{image}: exported {', '.join(done)}")
+    return done
+
+
+def containerd_names(paths: LabPaths) -> set[str]:
+    """Image names present in the lab containerd namespace."""
+    text = output(["ctr", "-a", paths.containerd_socket, "-n", CONTAINERD_NAMESPACE,
+                   "images", "ls", "-q"])
+    return set(text.split())

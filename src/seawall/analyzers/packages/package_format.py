@@ -1,0 +1,75 @@
+"""The table of package metadata formats the ``packages`` analyzer understands.
+
+Each format module (dpkg, apk, rpm, Python dist-info, package-lock, Go binaries ...)
+registers one :class:`PackageFormat`: a cheap path test and a parser. The analyzer
+asks every format whether it wants a file and hands the file to the first that does,
+so adding an ecosystem means adding one module that calls :func:`register_format`.
+
+Parsers return an :class:`~seawall.analyzers.interface.AnalyzerResult`: packages, plus
+JSON facts in ``data`` that the merge step needs (files owned by OS packages,
+licenses read from copyright files). The well-known ``data`` keys are the ``DATA_*``
+constants below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from seawall.analyzers.interface import AnalyzerResult, FileInput
+from seawall.component_registry import ComponentRegistry
+from seawall.fs.interface import FileInfo
+
+DATA_OWNED_FILES = "owned_files"
+"""``list[str]``: absolute paths installed by an OS package (dpkg .list, rpm, apk R:)."""
+DATA_DPKG_LICENSES = "dpkg_licenses"
+"""``{package: [license, ...]}`` read from ``/usr/share/doc/<pkg>/copyright``."""
+DATA_OS_DB = "os_db"
+"""``True`` when the file is an OS package database (its packages get per-layer
+attribution: the layer that first had the same name and version)."""
+DATA_LOCKFILE = "lockfile"
+"""``True`` when the packages come from a lock file (dropped when the same package is
+also installed under the lock file's project directory)."""
+
+
+@dataclass(frozen=True)
+class PackageFormat:
+    """One package metadata format."""
+
+    name: str
+    """Short name used in error scopes (``dpkg``, ``npm-lock``, ``go-binary``)."""
+    matches: Callable[[str, FileInfo], bool]
+    """Cheap test on the path and lstat info: does this format want the file?"""
+    parse: Callable[[FileInput], AnalyzerResult]
+    """Parse the file. Raise ``ValueError`` (or ``OSError``) for malformed content: the
+    analyzer turns it into an error entry naming the file and moves on."""
+
+
+FORMATS: ComponentRegistry[PackageFormat] = ComponentRegistry("package format")
+
+
+def register_format(fmt: PackageFormat) -> PackageFormat:
+    """Add a format to :data:`FORMATS` (called at import time by each format module)."""
+    FORMATS.add(fmt.name, fmt)
+    return fmt
+
+
+def format_for(path: str, info: FileInfo) -> PackageFormat | None:
+    """The first registered format that wants ``path``, or None."""
+    for _, fmt in FORMATS.items():
+        if fmt.matches(path, info):
+            return fmt
+    return None
+
+
+MAX_METADATA_BYTES = 64 * 1024 * 1024
+"""Upper bound for reading one metadata file whole (status files, lock files, DBs):
+image content is hostile and sizes are never trusted for allocation."""
+
+
+def read_capped(file: FileInput, limit: int = MAX_METADATA_BYTES) -> bytes:
+    """Read a metadata file whole, refusing files larger than ``limit``."""
+    data = file.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"larger than {limit} bytes, not parsed")
+    return data

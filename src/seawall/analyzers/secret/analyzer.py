@@ -1,0 +1,152 @@
+"""The ``secret`` analyzer: secrets in text files, sensitive files by path, image and
+container metadata, and secrets that a later layer deleted but the image still ships.
+
+Options (``AnalysisContext.options`` / :meth:`SecretAnalyzer.configure`):
+``secret.config`` (path to a YAML or gitleaks TOML file, see :mod:`secret_config`),
+``secret.max_file_size`` (bytes), ``secret.hyperscan`` (False to force the fallback).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from seawall.analyzers.catalog import register_analyzer
+from seawall.analyzers.interface import (
+    AnalysisContext,
+    Analyzer,
+    AnalyzerResult,
+    FileInput,
+    FileResult,
+)
+from seawall.analyzers.secret.engine import ScanLimits, SecretEngine
+from seawall.analyzers.secret.rules import PathRule
+from seawall.analyzers.secret.secret_config import SecretConfig, load_secret_config
+from seawall.analyzers.secret.secret_findings import (
+    finding_from_path_rule,
+    findings_from_matches,
+    mark_deleted,
+)
+from seawall.analyzers.secret.target_metadata import scan_container_inspect, scan_image_config
+from seawall.fs.interface import FileInfo
+from seawall.model.report import ErrorEntry
+
+if TYPE_CHECKING:
+    from seawall.sources.interface import Target
+
+PATH_RULE_HEAD = 256 * 1024
+"""Bytes of a sensitive file read to check a path rule's content condition."""
+MAX_SKIPS_LISTED = 200
+
+
+@register_analyzer
+class SecretAnalyzer(Analyzer):
+    """Finds credentials by rule (keywords + bounded regex), sensitive files by path,
+    and secrets in image/container metadata."""
+
+    name = "secret"
+    version = "1"
+    description = "Secrets in files, sensitive files, image Env/Labels/history, deleted layers"
+
+    def __init__(self) -> None:
+        self._setup(SecretConfig(), {})
+
+    def configure(self, options: Mapping[str, Any]) -> None:
+        """Read ``secret.config`` and the size/engine options."""
+        path = options.get("secret.config")
+        config = load_secret_config(str(path)) if path else SecretConfig()
+        self._setup(config, options)
+
+    def _setup(self, config: SecretConfig, options: Mapping[str, Any]) -> None:
+        self.config = config
+        size = options.get("secret.max_file_size") or config.max_file_size
+        self.limits = ScanLimits(max_file_size=int(size)) if size else ScanLimits()
+        rules = config.rule_set()
+        self.path_rules: list[PathRule] = rules.paths
+        self.engine = SecretEngine(
+            rules,
+            self.limits,
+            use_hyperscan=bool(options.get("secret.hyperscan", True)),
+            allow=tuple(config.allow),
+        )
+
+    def options_key(self) -> str:
+        """The config file's content hash and the size limit change per-file results."""
+        return f"{self.config.digest}:{self.limits.max_file_size}"
+
+    def required(self, path: str, info: FileInfo) -> bool:
+        """Every regular file: binaries are recognised by content, not name."""
+        return info.is_file()
+
+    def _path_hits(self, path: str) -> list[PathRule]:
+        return [
+            r for r in self.path_rules
+            if r.path.search(path) and not any(a.search(path) for a in r.allow_paths)
+        ]
+
+    def analyze_file(self, file: FileInput, ctx: AnalysisContext) -> AnalyzerResult:
+        """Path rules, then one streaming pass of every content rule."""
+        out = AnalyzerResult()
+        path = file.path
+        if self.config.is_skipped(path):
+            out.data["skipped"] = "path matches skip_paths"
+            return out
+        try:
+            for rule in self._path_hits(path):
+                if rule.content is not None:
+                    head = file.read(PATH_RULE_HEAD)
+                    if not rule.content.search(head):
+                        continue
+                out.findings.append(finding_from_path_rule(rule, path, file.layer,
+                                                           file.info.size))
+            if file.info.size == 0:
+                return out
+            with file.open() as stream:
+                outcome = self.engine.scan_reader(stream.read, path)
+        except OSError as exc:
+            out.errors.append(ErrorEntry("secret", f"{path}: cannot read: {exc.strerror or exc}"))
+            return out
+        out.findings += findings_from_matches(outcome.matches, path, file.layer)
+        if outcome.skipped:
+            out.data["skipped"] = outcome.skipped
+        if outcome.dropped_matches:
+            out.data["dropped_matches"] = outcome.dropped_matches
+        return out
+
+    def finalize(
+        self, target: Target, files: list[FileResult], ctx: AnalysisContext
+    ) -> AnalyzerResult:
+        """Keep findings of visible files, and of files a later layer deleted or
+        replaced (still extractable) unless the same secret is visible at that path;
+        scan image config / container inspect; summarise skipped files."""
+        from seawall.sources.interface import Container, Image
+
+        out = AnalyzerResult()
+        visible = {
+            (f.rule_id, f.location.path, f.fingerprint_key)
+            for fr in files if fr.visible for f in fr.result.findings
+        }
+        skipped: dict[str, int] = {}
+        listed: list[dict[str, str]] = []
+        for fr in files:
+            out.errors.extend(fr.result.errors)
+            for f in fr.result.findings:
+                if fr.visible:
+                    out.findings.append(f)
+                elif (f.rule_id, f.location.path, f.fingerprint_key) not in visible:
+                    out.findings.append(mark_deleted(f))
+            reason = fr.result.data.get("skipped")
+            if reason:
+                kind = str(reason).split(" (")[0]
+                skipped[kind] = skipped.get(kind, 0) + 1
+                if not str(reason).startswith("binary") and len(listed) < MAX_SKIPS_LISTED:
+                    listed.append({"path": fr.path, "layer": fr.layer or "", "reason": reason})
+                if "limit" in str(reason):
+                    out.errors.append(ErrorEntry("secret", f"{fr.path}: {reason}"))
+        if isinstance(target, Image):
+            out.findings += scan_image_config(self.engine, target.config)
+        elif isinstance(target, Container):
+            out.findings += scan_container_inspect(self.engine, target.inspect)
+        out.data["skipped_counts"] = skipped
+        out.data["skipped"] = listed
+        return out

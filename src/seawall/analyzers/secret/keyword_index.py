@@ -1,0 +1,73 @@
+"""The keyword prefilter: every rule keyword found in one pass over a buffer.
+
+Hyperscan (one block-mode database of case-insensitive literals) when the wheel is
+installed, else one ``bytes.find`` sweep per keyword over the lower-cased buffer (C
+speed, linear, no regex at all). Both report the same hits: (keyword index, start).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+try:
+    import hyperscan as _hs
+except ImportError:  # pragma: no cover - exercised when the wheel is absent
+    _hs = None
+
+
+def _hs_literal(keyword: str) -> bytes:
+    """A Hyperscan expression matching ``keyword`` literally (every byte escaped)."""
+    return b"".join(b"\\x%02x" % b for b in keyword.encode())
+
+
+class KeywordIndex:
+    """Finds occurrences of many case-insensitive literals in one buffer."""
+
+    def __init__(self, keywords: Sequence[str], use_hyperscan: bool = True) -> None:
+        self.keywords = [k.lower() for k in keywords]
+        self._lengths = [len(k.encode()) for k in self.keywords]
+        self._encoded = [k.encode() for k in self.keywords]
+        self._db: Any = None
+        if use_hyperscan and _hs is not None and self.keywords:
+            db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
+            db.compile(
+                expressions=[_hs_literal(k) for k in self.keywords],
+                ids=list(range(len(self.keywords))),
+                elements=len(self.keywords),
+                flags=[_hs.HS_FLAG_CASELESS] * len(self.keywords),
+            )
+            self._db = db
+        # Hyperscan scratch space must not be shared by concurrent scans.
+        self._local = threading.local()
+
+    @property
+    def backend(self) -> str:
+        """``hyperscan`` or ``find``."""
+        return "hyperscan" if self._db is not None else "find"
+
+    def find(self, data: bytes) -> list[tuple[int, int]]:
+        """(keyword index, start offset) of every occurrence, unordered."""
+        if not self.keywords or not data:
+            return []
+        if self._db is not None:
+            hits: list[tuple[int, int]] = []
+            lengths = self._lengths
+
+            def on_match(kid: int, _from: int, to: int, _flags: int, _ctx: Any) -> None:
+                hits.append((kid, to - lengths[kid]))
+
+            scratch = getattr(self._local, "scratch", None)
+            if scratch is None:
+                scratch = self._local.scratch = _hs.Scratch(self._db)
+            self._db.scan(data, match_event_handler=on_match, scratch=scratch)
+            return hits
+        low = data.lower()
+        out: list[tuple[int, int]] = []
+        for kid, kw in enumerate(self._encoded):
+            pos = low.find(kw)
+            while pos != -1:
+                out.append((kid, pos))
+                pos = low.find(kw, pos + 1)
+        return out

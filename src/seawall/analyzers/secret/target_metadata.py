@@ -1,0 +1,84 @@
+"""Secrets in what is not a file: image config ``Env``/``Labels``, history ``created_by``
+(build arguments show up there as ``|2 TOKEN=... /bin/sh -c ...``) and a container's
+inspect ``Env``/``Labels``. Every string is scanned as config-style text, so
+``DB_PASSWORD=hunter2x`` counts even unquoted."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from seawall.analyzers.secret.engine import SecretEngine
+from seawall.analyzers.secret.secret_findings import findings_from_matches
+from seawall.model.finding import Finding
+
+
+def _env_items(env: Any) -> Iterator[tuple[str, str]]:
+    for item in env or []:
+        text = str(item)
+        yield text.split("=", 1)[0], text
+
+
+def _label_items(labels: Any) -> Iterator[tuple[str, str]]:
+    if isinstance(labels, Mapping):
+        for key, value in labels.items():
+            yield str(key), f"{key}={value}"
+
+
+def history_layers(config: Mapping[str, Any]) -> list[tuple[int, str, str | None]]:
+    """(history index, created_by, diff_id of the layer it made or None) per step."""
+    diff_ids = list((config.get("rootfs") or {}).get("diff_ids") or [])
+    out = []
+    layer_i = 0
+    for i, h in enumerate(config.get("history") or []):
+        layer = None
+        if not h.get("empty_layer"):
+            layer = diff_ids[layer_i] if layer_i < len(diff_ids) else None
+            layer_i += 1
+        out.append((i, str(h.get("created_by") or ""), layer))
+    return out
+
+
+def scan_image_config(engine: SecretEngine, config: Mapping[str, Any]) -> list[Finding]:
+    """Findings in an OCI image config document."""
+    inner = config.get("config") or {}
+    out: list[Finding] = []
+    out += _scan_fields(engine, "image config Env", "Env", _env_items(inner.get("Env")))
+    out += _scan_fields(engine, "image config Labels", "Label", _label_items(inner.get("Labels")))
+    for i, created_by, layer in history_layers(config):
+        if not created_by:
+            continue
+        outcome = engine.scan_bytes(created_by.encode("utf-8", "replace"), config_style=True,
+                                    sniff=False)
+        out += findings_from_matches(outcome.matches, None, layer, resource=f"history[{i}]",
+                                     where=f"image history step {i} (created_by)")
+    return out
+
+
+def scan_container_inspect(engine: SecretEngine, inspect: Mapping[str, Any]) -> list[Finding]:
+    """Findings in a container's inspect document (``Config.Env``, ``Config.Labels``)."""
+    cfg = inspect.get("Config") or {}
+    name = str(inspect.get("Name") or inspect.get("Id") or "").lstrip("/")
+    out = _scan_fields(engine, "container Env", "Env", _env_items(cfg.get("Env")))
+    out += _scan_fields(engine, "container Labels", "Label", _label_items(cfg.get("Labels")))
+    if name:
+        out = [
+            dataclasses.replace(
+                f, location=dataclasses.replace(f.location, container=name), id=""
+            )
+            for f in out
+        ]
+    return out
+
+
+def _scan_fields(
+    engine: SecretEngine, where: str, kind: str, items: Iterator[tuple[str, str]]
+) -> list[Finding]:
+    out: list[Finding] = []
+    for key, text in items:
+        outcome = engine.scan_bytes(text.encode("utf-8", "replace"), config_style=True,
+                                    sniff=False)
+        out += findings_from_matches(outcome.matches, None, None, resource=f"{kind}:{key}",
+                                     where=f"{where} ({key})")
+    return out

@@ -1,0 +1,158 @@
+"""The ``fs.*`` host services: a plugin reads the target through the host's
+FileSystem (an image is never extracted for it), optionally one layer at a time."""
+
+from __future__ import annotations
+
+import base64
+import errno
+import itertools
+from collections.abc import Iterator
+from typing import Any
+
+from seawall.fs.interface import FileInfo, FileSystem
+from seawall.plugins.jsonrpc import FS_ERROR, INVALID_PARAMS, NOT_FOUND, RawResult, RpcError
+from seawall.sources.interface import Image, Target
+
+#: Largest chunk one ``fs.read`` returns (callers loop on ``eof``).
+MAX_READ = 16 * 1024 * 1024
+DEFAULT_WALK_PAGE = 1000
+MAX_WALK_PAGE = 10000
+_MAX_OPEN_WALKS = 64
+
+
+def file_info_to_dict(info: FileInfo) -> dict[str, Any]:
+    """JSON form of a :class:`FileInfo` (only the fields that are set)."""
+    out: dict[str, Any] = {
+        "path": info.path,
+        "type": info.type.value,
+        "mode": info.mode,
+        "size": info.size,
+        "uid": info.uid,
+        "gid": info.gid,
+        "mtime": info.mtime,
+    }
+    if info.linkname is not None:
+        out["linkname"] = info.linkname
+    if info.layer is not None:
+        out["layer"] = info.layer
+    if info.device is not None:
+        out["device"] = list(info.device)
+    if info.xattrs:
+        out["xattrs"] = {k: base64.b64encode(v).decode() for k, v in info.xattrs.items()}
+    return out
+
+
+def _fs_error(exc: OSError, path: str) -> RpcError:
+    code = exc.errno or errno.EIO
+    name = errno.errorcode.get(code, "EIO")
+    return RpcError(FS_ERROR, f"{name}: {path}", {"errno": code, "name": name})
+
+
+def _path(params: dict[str, Any], key: str = "path") -> str:
+    value = params.get(key)
+    if not isinstance(value, str) or not value:
+        raise RpcError(INVALID_PARAMS, f"'{key}' must be a non-empty string")
+    return value if value.startswith("/") else "/" + value
+
+
+def _int(params: dict[str, Any], key: str, default: int, low: int, high: int) -> int:
+    value = params.get(key, default)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise RpcError(INVALID_PARAMS, f"'{key}' must be an integer in [{low}, {high}]")
+    return value
+
+
+class FileSystemService:
+    """Answers ``fs.*`` calls over a target (and its layers, for images)."""
+
+    METHODS = ("stat", "lstat", "listdir", "walk", "read", "readlink", "realpath", "exists")
+
+    def __init__(self, target: Target) -> None:
+        self._target = target
+        self._layers: dict[str, FileSystem] = {}
+        if isinstance(target, Image):
+            for layer in target.layers:
+                self._layers.setdefault(layer.diff_id, layer.fs)
+        self._walks: dict[str, Iterator[FileInfo]] = {}
+        self._walk_ids = itertools.count(1)
+        self.bytes_read = 0
+
+    def _fs(self, params: dict[str, Any]) -> FileSystem:
+        layer = params.get("layer")
+        if layer is None:
+            return self._target.fs
+        if not isinstance(layer, str) or layer not in self._layers:
+            raise RpcError(NOT_FOUND, f"no layer {layer!r} in this target")
+        return self._layers[layer]
+
+    def handle(self, name: str, params: Any) -> Any:
+        """Dispatch ``fs.<name>``."""
+        if params is None:
+            params = {}
+        if not isinstance(params, dict):
+            raise RpcError(INVALID_PARAMS, "params must be an object")
+        handler = getattr(self, f"_{name}", None)
+        if name not in self.METHODS or handler is None:
+            raise RpcError(-32601, f"unknown method fs.{name}")
+        fs = self._fs(params)
+        try:
+            return handler(fs, params)
+        except OSError as exc:
+            raise _fs_error(exc, str(params.get("path", params.get("top", "")))) from None
+
+    def _stat(self, fs: FileSystem, p: dict[str, Any]) -> dict[str, Any]:
+        return file_info_to_dict(fs.stat(_path(p)))
+
+    def _lstat(self, fs: FileSystem, p: dict[str, Any]) -> dict[str, Any]:
+        return file_info_to_dict(fs.lstat(_path(p)))
+
+    def _exists(self, fs: FileSystem, p: dict[str, Any]) -> dict[str, Any]:
+        return {"exists": fs.exists(_path(p))}
+
+    def _listdir(self, fs: FileSystem, p: dict[str, Any]) -> dict[str, Any]:
+        return {"names": fs.listdir(_path(p))}
+
+    def _readlink(self, fs: FileSystem, p: dict[str, Any]) -> dict[str, Any]:
+        return {"target": fs.readlink(_path(p))}
+
+    def _realpath(self, fs: FileSystem, p: dict[str, Any]) -> dict[str, Any]:
+        return {"path": fs.realpath(_path(p))}
+
+    def _read(self, fs: FileSystem, p: dict[str, Any]) -> Any:
+        path = _path(p)
+        offset = _int(p, "offset", 0, 0, 2**62)
+        length = _int(p, "length", MAX_READ, 0, MAX_READ)
+        encoding = p.get("encoding", "base64")
+        if encoding not in ("base64", "raw"):
+            raise RpcError(INVALID_PARAMS, "'encoding' must be 'base64' or 'raw'")
+        # One byte more than asked tells us whether the file goes on, without a stat.
+        data = fs.read_bytes(path, offset, length + 1)
+        eof = len(data) <= length
+        view = memoryview(data)[:length]
+        self.bytes_read += len(view)
+        meta: dict[str, Any] = {"offset": offset, "eof": eof}
+        if encoding == "raw":
+            return RawResult(meta, view)
+        meta["length"] = len(view)
+        meta["data"] = base64.b64encode(view).decode("ascii")
+        return meta
+
+    def _walk(self, fs: FileSystem, p: dict[str, Any]) -> dict[str, Any]:
+        limit = _int(p, "limit", DEFAULT_WALK_PAGE, 1, MAX_WALK_PAGE)
+        cursor = p.get("cursor")
+        if cursor is not None:
+            it = self._walks.pop(str(cursor), None)
+            if it is None:
+                raise RpcError(NOT_FOUND, f"unknown or finished walk cursor {cursor!r}")
+        else:
+            if len(self._walks) >= _MAX_OPEN_WALKS:
+                self._walks.pop(next(iter(self._walks)))
+            it = iter(fs.walk(_path(p, "top") if "top" in p else "/"))
+        entries = [file_info_to_dict(info) for info in itertools.islice(it, limit)]
+        if len(entries) < limit:
+            return {"entries": entries, "cursor": None}
+        new_cursor = f"w{next(self._walk_ids)}"
+        self._walks[new_cursor] = it
+        return {"entries": entries, "cursor": new_cursor}

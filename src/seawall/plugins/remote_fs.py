@@ -1,0 +1,206 @@
+"""The plugin side of ``fs.*``: a :class:`~seawall.fs.interface.FileSystem` whose
+every call is a JSON-RPC request to the host. Bulk reads ask for ``raw`` encoding
+(bytes after the JSON line, no base64) and :meth:`RemoteFileSystem.read_many`
+pipelines requests so small files do not each pay a round trip."""
+
+from __future__ import annotations
+
+import base64
+import errno
+import io
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future
+from typing import Any, BinaryIO
+
+from seawall.fs.interface import FileInfo, FileType
+from seawall.plugins.jsonrpc import FS_ERROR, JsonRpcConnection, RpcError
+
+#: Bytes asked for per ``fs.read`` call (the host caps at 16 MiB).
+CHUNK = 8 * 1024 * 1024
+
+
+def file_info_from_dict(d: dict[str, Any]) -> FileInfo:
+    """Inverse of :func:`seawall.plugins.fs_service.file_info_to_dict`."""
+    device = d.get("device")
+    return FileInfo(
+        path=d["path"],
+        type=FileType(d["type"]),
+        mode=int(d.get("mode", 0)),
+        size=int(d.get("size", 0)),
+        uid=int(d.get("uid", 0)),
+        gid=int(d.get("gid", 0)),
+        mtime=float(d.get("mtime", 0.0)),
+        linkname=d.get("linkname"),
+        layer=d.get("layer"),
+        xattrs={k: base64.b64decode(v) for k, v in (d.get("xattrs") or {}).items()},
+        device=(int(device[0]), int(device[1])) if device else None,
+    )
+
+
+def _os_error(err: RpcError, path: str) -> OSError:
+    if err.code == FS_ERROR and isinstance(err.data, dict) and "errno" in err.data:
+        code = int(err.data["errno"])
+        return OSError(code, err.message, path)
+    return OSError(errno.EIO, err.message, path)
+
+
+class _RemoteRaw(io.RawIOBase):
+    """Unbuffered reader of one remote file."""
+
+    def __init__(self, fs: RemoteFileSystem, path: str) -> None:
+        self._fs = fs
+        self._path = path
+        self._pos = 0
+        self._eof = False
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, pos: int, whence: int = io.SEEK_SET) -> int:
+        if whence == io.SEEK_SET:
+            self._pos = pos
+        elif whence == io.SEEK_CUR:
+            self._pos += pos
+        else:
+            self._pos = self._fs.stat(self._path).size + pos
+        self._eof = False
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
+
+    def readinto(self, buffer: Any) -> int:
+        if self._eof:
+            return 0
+        want = min(len(buffer), CHUNK)
+        data, eof = self._fs.read_chunk(self._path, self._pos, want)
+        n = len(data)
+        buffer[:n] = data
+        self._pos += n
+        self._eof = eof or n == 0
+        return n
+
+
+class RemoteFileSystem:
+    """FileSystem over the host's ``fs.*`` services (optionally one image layer)."""
+
+    def __init__(self, conn: JsonRpcConnection, layer: str | None = None) -> None:
+        self._conn = conn
+        self._layer = layer
+
+    def _call(self, method: str, params: dict[str, Any]) -> Any:
+        if self._layer is not None:
+            params["layer"] = self._layer
+        try:
+            return self._conn.call(method, params)
+        except RpcError as err:
+            raise _os_error(err, str(params.get("path", params.get("top", "")))) from None
+
+    def _read_params(self, path: str, offset: int, length: int) -> dict[str, Any]:
+        params: dict[str, Any] = {
+            "path": path,
+            "offset": offset,
+            "length": length,
+            "encoding": "raw",
+        }
+        if self._layer is not None:
+            params["layer"] = self._layer
+        return params
+
+    def read_chunk(self, path: str, offset: int, length: int) -> tuple[bytes, bool]:
+        """One ``fs.read``: (data, eof)."""
+        res = self._call("fs.read", self._read_params(path, offset, length))
+        return res["data"], bool(res["eof"])
+
+    def open(self, path: str) -> BinaryIO:
+        """Buffered reader over ``fs.read`` (opening checks the path is a file)."""
+        info = self.stat(path)
+        if info.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "is a directory", path)
+        return io.BufferedReader(_RemoteRaw(self, path), buffer_size=1024 * 1024)
+
+    def read_bytes(self, path: str, offset: int = 0, length: int | None = None) -> bytes:
+        """Read ``length`` bytes (all when None) from ``offset``."""
+        parts: list[bytes] = []
+        remaining = length
+        while remaining is None or remaining > 0:
+            want = CHUNK if remaining is None else min(CHUNK, remaining)
+            data, eof = self.read_chunk(path, offset, want)
+            parts.append(data)
+            offset += len(data)
+            if remaining is not None:
+                remaining -= len(data)
+            if eof or not data:
+                break
+        return b"".join(parts)
+
+    def read_many(
+        self, paths: Iterable[str], window: int = 16
+    ) -> Iterator[tuple[str, bytes | OSError]]:
+        """Whole contents of many files, in order, with up to ``window`` requests in
+        flight (each file's first chunk is pipelined; big files finish serially)."""
+        inflight: deque[tuple[str, Future[Any]]] = deque()
+        it = iter(paths)
+
+        def fill() -> None:
+            while len(inflight) < window:
+                try:
+                    p = next(it)
+                except StopIteration:
+                    return
+                fut = self._conn.call_async("fs.read", self._read_params(p, 0, CHUNK))
+                inflight.append((p, fut))
+
+        fill()
+        while inflight:
+            path, fut = inflight.popleft()
+            fill()
+            try:
+                res = fut.result()
+            except RpcError as err:
+                yield path, _os_error(err, path)
+                continue
+            data: bytes = res["data"]
+            if not res["eof"] and data:
+                data += self.read_bytes(path, len(data))
+            yield path, data
+
+    def stat(self, path: str) -> FileInfo:
+        """Metadata, following symlinks inside the target."""
+        return file_info_from_dict(self._call("fs.stat", {"path": path}))
+
+    def lstat(self, path: str) -> FileInfo:
+        """Metadata of the entry itself."""
+        return file_info_from_dict(self._call("fs.lstat", {"path": path}))
+
+    def readlink(self, path: str) -> str:
+        """A symlink's stored target."""
+        return str(self._call("fs.readlink", {"path": path})["target"])
+
+    def realpath(self, path: str) -> str:
+        """Canonical path inside the target."""
+        return str(self._call("fs.realpath", {"path": path})["path"])
+
+    def listdir(self, path: str) -> list[str]:
+        """Sorted names in a directory."""
+        return list(self._call("fs.listdir", {"path": path})["names"])
+
+    def exists(self, path: str) -> bool:
+        """True when ``stat`` would succeed."""
+        return bool(self._call("fs.exists", {"path": path})["exists"])
+
+    def walk(self, top: str = "/") -> Iterator[FileInfo]:
+        """Every entry under ``top``, fetched a page at a time."""
+        params: dict[str, Any] = {"top": top, "limit": 5000}
+        while True:
+            page = self._call("fs.walk", dict(params))
+            for entry in page["entries"]:
+                yield file_info_from_dict(entry)
+            cursor = page.get("cursor")
+            if not cursor:
+                return
+            params = {"cursor": cursor, "limit": 5000}

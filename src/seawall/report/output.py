@@ -1,0 +1,82 @@
+"""Where reports go: ``--format FMT`` (repeatable, ``FMT=FILE`` to send one format to
+a file) and ``--output FILE`` (the file for formats without their own)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TextIO
+
+from seawall.errors import InputError
+from seawall.model.report import Report
+from seawall.report.interface import RenderOptions, get_renderer, load_renderers
+
+
+@dataclass(frozen=True)
+class OutputSpec:
+    """One rendering of the reports."""
+
+    format: str
+    path: str | None = None
+    """File to write; None means stdout."""
+
+
+def parse_output_specs(formats: Sequence[str], output: str | None) -> list[OutputSpec]:
+    """Turn ``--format`` values and ``--output`` into specs; at most one spec may
+    go to stdout (two formats interleaved on one stream help nobody)."""
+    table = load_renderers()
+    specs: list[OutputSpec] = []
+    for raw in formats or ["table"]:
+        name, sep, path = raw.partition("=")
+        name = name.strip()
+        if name not in table:
+            raise InputError(f"unknown format {name!r} (known: {', '.join(sorted(table))})")
+        if sep and not path:
+            raise InputError(f"--format {raw!r}: missing file name after '='")
+        specs.append(OutputSpec(name, path if sep else output))
+    unnamed = [s for s in specs if s.path is None]
+    if len(unnamed) > 1:
+        raise InputError("only one --format can go to stdout; give the others =FILE")
+    paths = [s.path for s in specs if s.path is not None]
+    if len(paths) != len(set(paths)):
+        raise InputError("two formats would write the same file")
+    return specs
+
+
+def _color_for(stream: TextIO) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def write_outputs(
+    reports: Sequence[Report], specs: Sequence[OutputSpec], stdout: TextIO | None = None
+) -> None:
+    """Render every spec. Files are written to a temporary name and renamed, so a
+    reader never sees half a report."""
+    for spec in specs:
+        renderer = get_renderer(spec.format)
+        if spec.path is None or spec.path == "-":
+            stream = stdout or sys.stdout
+            width = shutil.get_terminal_size().columns if _color_for(stream) else None
+            renderer.render(reports, stream, RenderOptions(color=_color_for(stream), width=width))
+            stream.flush()
+            continue
+        directory = os.path.dirname(os.path.abspath(spec.path))
+        try:
+            os.makedirs(directory, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=directory, prefix=".seawall-")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                renderer.render(reports, fh, RenderOptions(color=False))
+            os.replace(tmp, spec.path)
+        except OSError as exc:
+            raise InputError(f"cannot write {spec.path}: {exc.strerror or exc}") from None

@@ -1,0 +1,292 @@
+"""The scan driver: one target in, one :class:`Report` out.
+
+Images: each distinct layer is walked once and every file goes to each analyzer
+that wants it; per-file results are cached per (layer diff_id, analyzer cache key)
+so a re-scan does no per-file work; each result is tagged ``visible`` from the
+merged view; then every analyzer's ``finalize`` sees the lot. Other targets: one walk
+of the target's filesystem. Selected out-of-process plugins run afterwards, in
+parallel. Nothing an analyzer or plugin does aborts the scan: it becomes an
+``errors`` entry and marks the outcome incomplete.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+
+from seawall import __version__
+from seawall.analyzers.interface import AnalysisContext, Analyzer, AnalyzerResult, FileResult
+from seawall.fs.interface import FileSystem
+from seawall.model.finding import Finding
+from seawall.model.report import ErrorEntry, Report, Stats, ToolInfo
+from seawall.plugins.discovery import DiscoveredPlugin
+from seawall.plugins.runner import PluginOutcome, run_plugin
+from seawall.scanning.layer_walk import walk_filesystem
+from seawall.scanning.options import ScanOptions
+from seawall.scanning.result_cache import LayerResultCache, LayerWalkStats
+from seawall.scanning.selection import instantiate, select_analyzer_classes, walks_files
+from seawall.scanning.visibility import VisibilityOracle
+from seawall.sources.interface import Image, Target
+
+log = logging.getLogger(__name__)
+
+#: Plugin command types tried for each target kind, in order of preference.
+DEFAULT_COMMAND_TYPES: dict[str, tuple[str, ...]] = {
+    "image": ("image",),
+    "container": ("container",),
+    "directory": ("rootfs",),
+    "host": ("rootfs",),
+}
+
+
+@dataclass
+class ScanOutcome:
+    """A report plus what the exit code needs to know about it."""
+
+    report: Report
+    failures: list[str] = field(default_factory=list)
+    """Scopes (``analyzer:x``, ``plugin:y``, ``layer:z``) that did not complete."""
+    cache_hits: int = 0
+    """(layer, analyzer) pairs answered from the cache."""
+    analyzed_layers: int = 0
+    """Layers actually walked."""
+
+    @property
+    def complete(self) -> bool:
+        """True when every analyzer and plugin finished cleanly."""
+        return not self.failures
+
+
+@dataclass
+class _Collected:
+    """Per-file results of every analyzer, gathered over layers."""
+
+    files: dict[str, list[FileResult]]
+    stats: LayerWalkStats
+    errors: list[ErrorEntry]
+    failures: set[str]
+    cache_hits: int = 0
+    walked: int = 0
+
+
+class ScanDriver:
+    """Scans targets with the analyzers and plugins chosen in ``options``."""
+
+    def __init__(
+        self,
+        options: ScanOptions | None = None,
+        plugins: Sequence[DiscoveredPlugin] = (),
+        command_types: Sequence[str] | None = None,
+    ) -> None:
+        self.options = options or ScanOptions()
+        self.plugins = list(plugins)
+        """Plugins to run (already discovered and selected by name)."""
+        self.command_types = tuple(command_types) if command_types else None
+        """Plugin command types to use instead of :data:`DEFAULT_COMMAND_TYPES`."""
+        self._cache = (
+            LayerResultCache(self.options.resolved_cache_dir()) if self.options.use_cache else None
+        )
+
+    def scan(self, target: Target) -> ScanOutcome:
+        """Scan one target."""
+        started = time.monotonic()
+        classes = select_analyzer_classes(self.options.scanners, target.kind)
+        analyzers, broken = instantiate(classes, self.options.analyzer_options)
+        ctx = AnalysisContext(options=dict(self.options.analyzer_options))
+        errors = [ErrorEntry(f"analyzer:{name}", why) for name, why in broken]
+        failures = {f"analyzer:{name}" for name, _ in broken}
+        walkers = [a for a in analyzers if walks_files(a)]
+        if isinstance(target, Image):
+            collected = self._collect_image(target, walkers, ctx)
+        else:
+            collected = self._collect_target(target, walkers, ctx)
+        errors += collected.errors
+        failures |= collected.failures
+
+        report = Report(target=target.target_info(), tool=ToolInfo("seawall", __version__))
+        for analyzer in analyzers:
+            files = collected.files.get(analyzer.name, [])
+            try:
+                result = analyzer.finalize(target, files, ctx)
+            except Exception as exc:
+                log.debug("finalize of %s failed", analyzer.name, exc_info=True)
+                errors.append(
+                    ErrorEntry(
+                        f"analyzer:{analyzer.name}", f"finalize: {type(exc).__name__}: {exc}"
+                    )
+                )
+                failures.add(f"analyzer:{analyzer.name}")
+                continue
+            report.findings.extend(result.findings)
+            report.packages.extend(result.packages)
+            errors += result.errors
+        errors += ctx.errors
+
+        for outcome in self._run_plugins(target):
+            report.findings.extend(outcome.findings)
+            report.packages.extend(outcome.packages)
+            errors += outcome.errors
+            if outcome.failed:
+                failures.add(f"plugin:{outcome.plugin}")
+
+        report.findings = _dedupe(report.findings)
+        report.errors = errors
+        report.stats = Stats(
+            duration_s=time.monotonic() - started,
+            files=collected.stats.files,
+            bytes=collected.stats.bytes,
+        )
+        return ScanOutcome(
+            report=report,
+            failures=sorted(failures),
+            cache_hits=collected.cache_hits,
+            analyzed_layers=collected.walked,
+        )
+
+    # -- per-file phase -------------------------------------------------------------
+
+    def _collect_target(
+        self, target: Target, walkers: list[Analyzer], ctx: AnalysisContext
+    ) -> _Collected:
+        out = _Collected({}, LayerWalkStats(), [], set())
+        if not walkers:
+            return out
+        walk = walk_filesystem(target.fs, walkers, ctx, layer=None)
+        out.walked = 1
+        out.stats = walk.stats
+        out.errors = walk.errors
+        out.failures = {f"analyzer:{n}" for n in walk.failed}
+        if not walk.complete:
+            out.failures.add("target")
+        for name, per_path in walk.results.items():
+            out.files[name] = [
+                FileResult(path=p, layer=None, visible=True, result=r)
+                for p, r in sorted(per_path.items())
+            ]
+        return out
+
+    def _collect_image(
+        self, image: Image, walkers: list[Analyzer], ctx: AnalysisContext
+    ) -> _Collected:
+        out = _Collected({a.name: [] for a in walkers}, LayerWalkStats(), [], set())
+        if not walkers:
+            return out
+        oracle = VisibilityOracle(image.fs)
+        seen: set[str] = set()
+        for layer in image.layers:
+            diff_id = layer.diff_id
+            if diff_id in seen:  # identical layers (often empty ones) are walked once
+                continue
+            seen.add(diff_id)
+            per_analyzer, stats = self._layer_results(layer.fs, diff_id, walkers, ctx, out)
+            out.stats.files += stats.files
+            out.stats.bytes += stats.bytes
+            for name, per_path in per_analyzer.items():
+                out.files[name].extend(
+                    FileResult(path=p, layer=diff_id, visible=oracle.visible(p, diff_id), result=r)
+                    for p, r in sorted(per_path.items())
+                )
+        return out
+
+    def _layer_results(
+        self,
+        fs: FileSystem,
+        diff_id: str,
+        walkers: list[Analyzer],
+        ctx: AnalysisContext,
+        out: _Collected,
+    ) -> tuple[dict[str, dict[str, AnalyzerResult]], LayerWalkStats]:
+        """One layer's per-file results: from the cache where possible, else by
+        walking the layer once for every analyzer that missed."""
+        cache = self._cache
+        results: dict[str, dict[str, AnalyzerResult]] = {}
+        missing: list[Analyzer] = []
+        for analyzer in walkers:
+            cached = cache.get(diff_id, analyzer.cache_key()) if cache else None
+            if cached is None:
+                missing.append(analyzer)
+            else:
+                results[analyzer.name] = cached
+                out.cache_hits += 1
+        stats = (cache.get_stats(diff_id) if cache else None) or LayerWalkStats()
+        if not missing:
+            return results, stats
+        walk = walk_filesystem(fs, missing, ctx, layer=diff_id)
+        out.walked += 1
+        out.errors.extend(walk.errors)
+        out.failures |= {f"analyzer:{n}" for n in walk.failed}
+        if not walk.complete:
+            out.failures.add(f"layer:{diff_id}")
+        for analyzer in missing:
+            per_path = walk.results.get(analyzer.name, {})
+            results[analyzer.name] = per_path
+            # Results of a walk that hit exceptions are not reused: a transient
+            # failure must not be frozen into the cache.
+            if cache and walk.complete and analyzer.name not in walk.failed:
+                cache.put(diff_id, analyzer.cache_key(), per_path)
+        if walk.complete:
+            stats = walk.stats
+            if cache:
+                cache.put_stats(diff_id, stats)
+        return results, stats
+
+    # -- plugins ----------------------------------------------------------------------
+
+    def _run_plugins(self, target: Target) -> list[PluginOutcome]:
+        types = self.command_types or DEFAULT_COMMAND_TYPES.get(target.kind, (target.kind,))
+        runs = []
+        for plugin in self.plugins:
+            command = plugin.manifest.command_for(types)
+            if command is not None:
+                runs.append((plugin, command))
+            else:
+                log.info("plugin %s has no command for a %s target", plugin.name, target.kind)
+        if not runs:
+            return []
+        opts = self.options
+
+        def run(item: tuple[DiscoveredPlugin, object]) -> PluginOutcome:
+            plugin, command = item
+            return run_plugin(
+                plugin,
+                command,  # type: ignore[arg-type]
+                target,
+                timeout=opts.plugin_timeout,
+                config_files=opts.plugin_config.get(plugin.name, {}),
+            )
+
+        with ThreadPoolExecutor(max(1, min(opts.jobs, len(runs)))) as pool:
+            return list(pool.map(run, runs))
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen: set[str] = set()
+    out = []
+    for f in findings:
+        if f.id not in seen:
+            seen.add(f.id)
+            out.append(f)
+    return out
+
+
+def scan_target(
+    target: Target,
+    scanners: Sequence[str] | None = None,
+    plugins: Sequence[DiscoveredPlugin | str] = (),
+    options: ScanOptions | None = None,
+) -> Report:
+    """Scan one target with the named analyzers (None: the defaults) and plugins
+    (discovered ones, or names looked up in the plugin directories)."""
+    from seawall.scanning.plugin_selection import select_plugins
+
+    opts = options or ScanOptions()
+    if scanners is not None:
+        opts = replace(opts, scanners=tuple(scanners))
+    names = [p for p in plugins if isinstance(p, str)]
+    chosen = [p for p in plugins if isinstance(p, DiscoveredPlugin)]
+    if names:
+        chosen += select_plugins(names, opts)
+    return ScanDriver(opts, chosen).scan(target).report
