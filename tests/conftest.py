@@ -16,6 +16,7 @@ import os
 import shlex
 import socket
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LAB_SCRIPT = REPO_ROOT / "scripts" / "lab.sh"
+# The lab's own package (scripts/lab), for tests of the lab itself (test_lab_*.py).
+sys.path.append(str(REPO_ROOT / "scripts"))
 IMAGE_REPO_PREFIX = "seawall-lab"
 
 #: Every transport :meth:`Lab.ref` knows.

@@ -9,11 +9,14 @@ import gzip
 import hashlib
 import io
 import json
+import subprocess
+import sys
 import tarfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -90,7 +93,9 @@ def _handler(state: ServerState, bearer: bool) -> type[BaseHTTPRequestHandler]:
         def log_message(self, *args: Any) -> None:
             pass
 
-        def _send(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> None:
+        def _send(
+            self, status: int, body: bytes = b"", headers: dict[str, str] | None = None
+        ) -> None:
             self.send_response(status)
             for key, value in (headers or {}).items():
                 self.send_header(key, value)
@@ -98,7 +103,7 @@ def _handler(state: ServerState, bearer: bool) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(body)
 
-        def do_GET(self) -> None:  # noqa: N802 - http.server API
+        def do_GET(self) -> None:
             path, _, query = self.path.partition("?")
             state.hits[path] = state.hits.get(path, 0) + 1
             if path.startswith("/storage/"):
@@ -260,3 +265,22 @@ def test_unknown_manifest_is_not_found(registries: tuple[ServerState, str, str])
     _, plain, _ = registries
     with pytest.raises(NotFoundError, match="manifest unknown"):
         _resolve(f"//{plain}/missing/app:1")
+
+
+def test_cli_reports_malformed_manifest_in_one_line(
+    registries: tuple[ServerState, str, str],
+) -> None:
+    _, plain, _ = registries
+    seawall_script = Path(sys.executable).parent / "seawall"
+    for repo, reason in (("broken", "malformed JSON"), ("weird", "unsupported manifest")):
+        proc = subprocess.run(
+            [str(seawall_script), "inspect", f"docker://{plain}/{repo}/app:1"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+        assert proc.returncode == 2, proc.stderr
+        lines = proc.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("seawall: ") and reason in lines[0]
+        assert f"{plain}/{repo}/app:1" in lines[0]

@@ -78,7 +78,7 @@ def _rpm_native(pairs: list[tuple[str, str]]) -> list[int]:
         data.write_text("".join(f"{a} {b}\n" for a, b in pairs))
         lua = (
             "%{lua: for line in io.lines('" + str(data) + "') do "
-            "local a, b = line:match('^(%S+) (%S+)$'); print(rpm.vercmp(a, b)) end}"
+            "local a, b = line:match('^(%S+) (%S+)$'); print(rpm.vercmp(a, b) .. ' ') end}"
         )
         out = subprocess.run(["rpm", "--eval", lua], capture_output=True, text=True, check=True)
     return [int(x) for x in out.stdout.split()]

@@ -22,6 +22,7 @@ from lab.commands import LabError, say
 from lab.labenv import write_lab_env
 from lab.multiarch import publish_multiarch
 from lab.paths import MULTIARCH_NAME, MULTIARCH_SOURCE, LabPaths
+from lab.pipeline import run_pipeline
 
 
 @contextmanager
@@ -61,30 +62,9 @@ def up(paths: LabPaths) -> int:
         say(f"podman unavailable: {podman_problem}")
     ensure_base_image(paths)
 
-    failed: dict[str, str] = {}
-    built: list[str] = []
-    for image in fixture_images.discover():
-        broken = [d for d in image.depends if d in failed]
-        if broken:
-            failed[image.name] = f"{image.dockerfile}: depends on failed {', '.join(broken)}"
-            continue
-        try:
-            fixture_images.build(paths, image)
-            built.append(image.name)
-        except LabError as exc:
-            failed[image.name] = str(exc)
-            say(f"FAILED: {exc}")
+    result = run_pipeline(paths, podman=podman_problem is None)
     fixture_images.remove_dangling()
-
-    published: dict[str, str] = {}
-    for name in built:
-        try:
-            image_id = fixture_images.image_id(name)
-            exports.export(paths, name, image_id, podman=podman_problem is None)
-            published[name] = image_id
-        except LabError as exc:
-            failed[name] = f"publishing {name} failed: {exc}"
-            say(f"FAILED: {failed[name]}")
+    published, failed = result.published, result.failed
     multiarch = False
     try:
         multiarch = _publish_multiarch(paths, published)

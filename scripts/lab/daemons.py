@@ -24,7 +24,7 @@ from lab.commands import (
 from lab.paths import AUTH_PASSWORD, AUTH_REGISTRY, AUTH_USER, OPEN_REGISTRY, LabPaths
 
 #: Every daemon ``down`` may stop, in stop order. Only those with a pid file are ours.
-DAEMONS = ("podman", "containerd", "registry-5001", "registry-5000", "dockerd")
+DAEMONS = ("podman", "containerd", "registry-auth", "registry-open", "dockerd")
 
 
 def docker_answers() -> bool:
@@ -83,10 +83,9 @@ def _answers_with(url: str, status: int) -> Callable[[], bool]:
 def ensure_registries(paths: LabPaths) -> None:
     """127.0.0.1:5000 without auth, 127.0.0.1:5001 with htpasswd basic auth; plain HTTP."""
     htpasswd = _write_htpasswd(paths)
-    for address, auth_file, expect in ((OPEN_REGISTRY, None, 200),
-                                       (AUTH_REGISTRY, htpasswd, 401)):
+    for name, address, auth_file, expect in (("registry-open", OPEN_REGISTRY, None, 200),
+                                             ("registry-auth", AUTH_REGISTRY, htpasswd, 401)):
         port = int(address.rsplit(":", 1)[1])
-        name = f"registry-{port}"
         url = f"http://{address}/v2/"
         status = http_status(url)
         if status == expect:
@@ -206,7 +205,7 @@ def status_lines(paths: LabPaths) -> list[str]:
         return f"started by lab, pid {pid}" if pid else "not started by lab"
 
     lines = [f"dockerd        {'up' if docker_answers() else 'DOWN'} ({owner('dockerd')})"]
-    for address, name in ((OPEN_REGISTRY, "registry-5000"), (AUTH_REGISTRY, "registry-5001")):
+    for address, name in ((OPEN_REGISTRY, "registry-open"), (AUTH_REGISTRY, "registry-auth")):
         status = http_status(f"http://{address}/v2/")
         lines.append(f"{name:14} {'up' if status else 'DOWN'} "
                      f"(/v2/ -> {status}; {owner(name)})")

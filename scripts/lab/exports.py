@@ -79,17 +79,21 @@ def docker_save_format(paths: LabPaths, image: str) -> str:
     return "oci" if "index.json" in names else "legacy"
 
 
+# Pushes read the oci-archive: its layers are already gzipped, so nothing is compressed
+# twice, and OCI -> schema 2 conversion keeps the config bytes (same image ID).
 def push_open_registry(paths: LabPaths, image: str) -> None:
     # Docker schema 2, as `docker push` would store it.
     _skopeo(paths, image, "--dest-tls-verify=false", "--format", "v2s2",
-            f"docker-archive:{paths.docker_archive(image)}", f"docker://{OPEN_REGISTRY}/{image_tag(image)}")
+            f"oci-archive:{paths.oci_archive(image)}",
+            f"docker://{OPEN_REGISTRY}/{image_tag(image)}")
 
 
 def push_auth_registry(paths: LabPaths, image: str) -> None:
     # OCI manifests here, so the registry source meets both media types.
     _skopeo(paths, image, "--dest-tls-verify=false", "--format", "oci",
             "--dest-creds", f"{AUTH_USER}:{AUTH_PASSWORD}",
-            _oci_source(paths, image), f"docker://{AUTH_REGISTRY}/{image_tag(image)}")
+            f"oci-archive:{paths.oci_archive(image)}",
+            f"docker://{AUTH_REGISTRY}/{image_tag(image)}")
 
 
 def import_containerd(paths: LabPaths, image: str) -> None:

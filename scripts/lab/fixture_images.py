@@ -14,6 +14,7 @@ on changed (the hash is kept as an image label)."""
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -24,7 +25,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lab.commands import LabError, output, run, say
-from lab.paths import BASE_IMAGE, BUILD_DIR, IMAGE_REPO_PREFIX, IMAGES_DIR, LabPaths, image_tag
+from lab.paths import (
+    BASE_IMAGE,
+    BUILD_DIR,
+    IMAGE_REPO_PREFIX,
+    IMAGES_DIR,
+    REPO_ROOT,
+    LabPaths,
+    image_tag,
+)
 
 CONTEXT_LABEL = "org.seawall.lab.context-hash"
 _DEPENDS = re.compile(r"^\s*#\s*lab-depends:\s*(.+)$", re.MULTILINE)
@@ -56,10 +65,10 @@ class FixtureImage:
         return image_tag(self.name)
 
 
-def discover() -> list[FixtureImage]:
+def discover(images_dir: Path = IMAGES_DIR) -> list[FixtureImage]:
     """Every fixture dir with a Dockerfile, in an order where dependencies come first."""
     found: dict[str, FixtureImage] = {}
-    for dockerfile in sorted(IMAGES_DIR.glob("*/Dockerfile")):
+    for dockerfile in sorted(images_dir.glob("*/Dockerfile")):
         text = dockerfile.read_text()
         deps = {d for line in _DEPENDS.findall(text) for d in line.replace(",", " ").split()}
         deps |= {m for m in _FROM.findall(text) if m != "bookworm"}
@@ -77,7 +86,7 @@ def discover() -> list[FixtureImage]:
         for dep in image.depends:
             if dep not in found:
                 raise LabError(f"{image.dockerfile} depends on {dep!r}, which is not a "
-                               f"fixture dir under {IMAGES_DIR}")
+                               f"fixture dir under {images_dir}")
             visit(found[dep])
         visiting.discard(image.name)
         ordered.append(image)
@@ -107,8 +116,6 @@ def _pip_command() -> list[str]:
     override = os.environ.get("SEAWALL_LAB_PIP")
     if override:
         return override.split()
-    from lab.paths import REPO_ROOT
-
     for candidate in (REPO_ROOT / ".venv" / "bin" / "python", Path(sys.executable)):
         if candidate.exists() and run([candidate, "-m", "pip", "--version"],
                                       check=False).returncode == 0:
@@ -123,9 +130,18 @@ def _wheels(paths: LabPaths, image: FixtureImage) -> Path | None:
         return None
     key = hashlib.sha256(wheels_txt.read_bytes() + repr(PIP_PLATFORM_ARGS).encode())
     cached = paths.cache / "wheels" / key.hexdigest()[:16]
-    if (cached / ".complete").exists():
-        return cached
-    say(f"pip download {wheels_txt.relative_to(IMAGES_DIR.parent.parent.parent)}")
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    # Images with the same wheels.txt may build in parallel: one downloads, others wait.
+    with (cached.parent / f"{cached.name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (cached / ".complete").exists():
+            _download_wheels(paths, image, wheels_txt, cached)
+    return cached
+
+
+def _download_wheels(paths: LabPaths, image: FixtureImage, wheels_txt: Path,
+                     cached: Path) -> None:
+    say(f"pip download {wheels_txt.relative_to(REPO_ROOT)}")
     shutil.rmtree(cached, ignore_errors=True)
     cached.mkdir(parents=True)
     try:
@@ -135,7 +151,6 @@ def _wheels(paths: LabPaths, image: FixtureImage) -> Path | None:
     except LabError as exc:
         raise LabError(f"downloading {wheels_txt} failed: {exc}") from None
     (cached / ".complete").write_text("")
-    return cached
 
 
 def _image_id(ref: str) -> str | None:

@@ -15,8 +15,9 @@ BUILD_DIR = REPO_ROOT / "tests" / "lab" / ".build"
 IMAGE_REPO_PREFIX = "seawall-lab"
 BASE_IMAGE = f"{IMAGE_REPO_PREFIX}/bookworm:base"
 
-OPEN_REGISTRY = "127.0.0.1:5000"
-AUTH_REGISTRY = "127.0.0.1:5001"
+# Ports can be moved (a second lab on one machine, or a port already taken).
+OPEN_REGISTRY = f"127.0.0.1:{os.environ.get('SEAWALL_LAB_REGISTRY_PORT') or 5000}"
+AUTH_REGISTRY = f"127.0.0.1:{os.environ.get('SEAWALL_LAB_AUTH_REGISTRY_PORT') or 5001}"
 AUTH_USER = "lab"
 AUTH_PASSWORD = "labpass"
 CONTAINERD_NAMESPACE = "seawall-lab"

@@ -292,6 +292,9 @@ class Plugin:
         rpc_out = os.fdopen(os.dup(1), "wb", buffering=1024 * 1024)
         os.dup2(2, 1)
         rpc_in = os.fdopen(os.dup(0), "rb", buffering=1024 * 1024)
+        # The reader thread must get the GIL back quickly after each pipe read, or
+        # bulk fs reads convoy behind the plugin's own Python work (5 ms default).
+        sys.setswitchinterval(0.0002)
         holder: dict[str, JsonRpcConnection] = {}
 
         def handle(method: str, params: Any) -> Any:
@@ -317,7 +320,8 @@ class Plugin:
             reg.func(ctx)
         except Exception as exc:
             ctx.settle()
-            raise RpcError(-32000, f"{type(exc).__name__}: {exc}") from exc
+            what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            raise RpcError(-32000, what) from exc
         accepted = ctx.settle()
         return {"accepted": accepted, "rejected": ctx.rejected[:20]}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import click
@@ -37,11 +38,9 @@ def ls_command(
     """
     from seawall.sources.engine_inventory import take_inventory
 
-    options = SourceOptions(
-        docker_host=docker_host,
-        podman_host=podman_host,
-        **({"containerd_address": containerd_address} if containerd_address else {}),
-    )
+    options = SourceOptions(docker_host=docker_host, podman_host=podman_host)
+    if containerd_address:
+        options = dataclasses.replace(options, containerd_address=containerd_address)
     inventory = take_inventory(options, what)
     if not (obj and obj.quiet):
         for note in inventory.notes:

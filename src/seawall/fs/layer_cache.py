@@ -117,6 +117,11 @@ class LayerCache:
             return None
         return CachedLayer(tar_path, index)
 
+    @property
+    def scratch_dir(self) -> str:
+        """Directory for private temp files on the cache's filesystem."""
+        return self._tmp
+
     def new_work_dir(self) -> str:
         """A fresh private directory on the cache's filesystem for building an entry."""
         return tempfile.mkdtemp(prefix="build-", dir=self._tmp)

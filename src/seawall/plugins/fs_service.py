@@ -15,6 +15,9 @@ from seawall.sources.interface import Image, Target
 
 #: Largest chunk one ``fs.read`` returns (callers loop on ``eof``).
 MAX_READ = 16 * 1024 * 1024
+#: Most paths and bytes one ``fs.readmany`` answers (the rest come back ``deferred``).
+MAX_BATCH_PATHS = 4096
+MAX_BATCH_BYTES = 32 * 1024 * 1024
 DEFAULT_WALK_PAGE = 1000
 MAX_WALK_PAGE = 10000
 _MAX_OPEN_WALKS = 64
@@ -67,7 +70,17 @@ def _int(params: dict[str, Any], key: str, default: int, low: int, high: int) ->
 class FileSystemService:
     """Answers ``fs.*`` calls over a target (and its layers, for images)."""
 
-    METHODS = ("stat", "lstat", "listdir", "walk", "read", "readlink", "realpath", "exists")
+    METHODS = (
+        "stat",
+        "lstat",
+        "listdir",
+        "walk",
+        "read",
+        "readmany",
+        "readlink",
+        "realpath",
+        "exists",
+    )
 
     def __init__(self, target: Target) -> None:
         self._target = target
@@ -138,6 +151,50 @@ class FileSystemService:
         meta["length"] = len(view)
         meta["data"] = base64.b64encode(view).decode("ascii")
         return meta
+
+    def _readmany(self, fs: FileSystem, p: dict[str, Any]) -> Any:
+        """Many small files in one round trip (per-call overhead, not bandwidth, is
+        what limits reading thousands of small files over RPC)."""
+        paths = p.get("paths")
+        if not isinstance(paths, list) or len(paths) > MAX_BATCH_PATHS:
+            raise RpcError(INVALID_PARAMS, f"'paths' must be a list of <= {MAX_BATCH_PATHS}")
+        encoding = p.get("encoding", "base64")
+        if encoding not in ("base64", "raw"):
+            raise RpcError(INVALID_PARAMS, "'encoding' must be 'base64' or 'raw'")
+        files: list[dict[str, Any]] = []
+        chunks: list[memoryview] = []
+        total = 0
+        for raw_path in paths:
+            path = raw_path if isinstance(raw_path, str) else ""
+            if total >= MAX_BATCH_BYTES:
+                files.append({"path": path, "deferred": True})
+                continue
+            try:
+                if not path:
+                    raise OSError(errno.EINVAL, "bad path")
+                want = min(MAX_READ, MAX_BATCH_BYTES - total)
+                data = fs.read_bytes(path if path.startswith("/") else "/" + path, 0, want + 1)
+            except OSError as exc:
+                code = exc.errno or errno.EIO
+                files.append(
+                    {
+                        "path": path,
+                        "error": {"errno": code, "name": errno.errorcode.get(code, "EIO")},
+                    }
+                )
+                continue
+            view = memoryview(data)[:want]
+            entry: dict[str, Any] = {"path": path, "length": len(view), "eof": len(data) <= want}
+            if encoding == "base64":
+                entry["data"] = base64.b64encode(view).decode("ascii")
+            else:
+                chunks.append(view)
+            files.append(entry)
+            total += len(view)
+        self.bytes_read += total
+        if encoding == "raw":
+            return RawResult({"files": files}, chunks)
+        return {"files": files}
 
     def _walk(self, fs: FileSystem, p: dict[str, Any]) -> dict[str, Any]:
         limit = _int(p, "limit", DEFAULT_WALK_PAGE, 1, MAX_WALK_PAGE)

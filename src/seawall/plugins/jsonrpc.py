@@ -68,8 +68,14 @@ class RawResult:
 
     meta: dict[str, Any]
     """The JSON ``result`` (``encoding``/``length`` are added when sent)."""
-    payload: bytes | memoryview
-    """The bytes that follow the line."""
+    payload: bytes | memoryview | list[memoryview]
+    """The bytes that follow the line (a list is sent back to back, uncopied)."""
+
+    def size(self) -> int:
+        """Payload length in bytes."""
+        if isinstance(self.payload, list):
+            return sum(len(c) for c in self.payload)
+        return len(self.payload)
 
 
 Handler = Callable[[str, Any], Any]
@@ -169,11 +175,16 @@ class JsonRpcConnection:
             msg["params"] = params
         self._send(msg)
 
-    def _send(self, msg: dict[str, Any], payload: bytes | memoryview | None = None) -> None:
+    def _send(
+        self, msg: dict[str, Any], payload: bytes | memoryview | list[memoryview] | None = None
+    ) -> None:
         line = json.dumps(msg, separators=(",", ":")).encode() + b"\n"
         with self._write_lock:
             self._wfile.write(line)
-            if payload is not None and len(payload):
+            if isinstance(payload, list):
+                # One big write beats thousands of small ones through an 8 KiB buffer.
+                self._wfile.write(b"".join(payload))
+            elif payload is not None and len(payload):
                 self._wfile.write(payload)
             self._wfile.flush()
 
@@ -182,7 +193,7 @@ class JsonRpcConnection:
             if isinstance(result, RawResult):
                 meta = dict(result.meta)
                 meta["encoding"] = "raw"
-                meta["length"] = len(result.payload)
+                meta["length"] = result.size()
                 self._send({"jsonrpc": "2.0", "id": req_id, "result": meta}, result.payload)
             else:
                 self._send({"jsonrpc": "2.0", "id": req_id, "result": result})

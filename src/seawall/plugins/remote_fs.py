@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import errno
 import io
+import itertools
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
@@ -139,34 +140,71 @@ class RemoteFileSystem:
         return b"".join(parts)
 
     def read_many(
-        self, paths: Iterable[str], window: int = 16
+        self, paths: Iterable[str], batch: int = 512
     ) -> Iterator[tuple[str, bytes | OSError]]:
-        """Whole contents of many files, in order, with up to ``window`` requests in
-        flight (each file's first chunk is pipelined; big files finish serially)."""
-        inflight: deque[tuple[str, Future[Any]]] = deque()
+        """Whole contents of many files: ``fs.readmany`` batches of up to ``batch``
+        paths, two batches in flight so the host reads the next while we consume
+        this one. Files come in request order, except that those a batch could not
+        fit (over its byte budget) follow that batch."""
         it = iter(paths)
+        inflight: deque[Future[Any]] = deque()
 
-        def fill() -> None:
-            while len(inflight) < window:
-                try:
-                    p = next(it)
-                except StopIteration:
-                    return
-                fut = self._conn.call_async("fs.read", self._read_params(p, 0, CHUNK))
-                inflight.append((p, fut))
+        def send() -> bool:
+            chunk = list(itertools.islice(it, batch))
+            if not chunk:
+                return False
+            params: dict[str, Any] = {"paths": chunk, "encoding": "raw"}
+            if self._layer is not None:
+                params["layer"] = self._layer
+            inflight.append(self._conn.call_async("fs.readmany", params))
+            return True
 
-        fill()
+        deferred: list[str] = []
+        send()
+        send()
         while inflight:
-            path, fut = inflight.popleft()
-            fill()
             try:
-                res = fut.result()
+                res = inflight.popleft().result()
             except RpcError as err:
-                yield path, _os_error(err, path)
+                raise _os_error(err, "") from None
+            send()
+            yield from self._unpack(res, deferred)
+            while deferred:  # rare: one batch held more bytes than a message may
+                again, deferred = deferred, []
+                params: dict[str, Any] = {"paths": again, "encoding": "raw"}
+                if self._layer is not None:
+                    params["layer"] = self._layer
+                try:
+                    more = self._conn.call("fs.readmany", params)
+                except RpcError as err:
+                    raise _os_error(err, "") from None
+                yield from self._unpack(more, deferred)
+
+    def _unpack(
+        self, res: dict[str, Any], deferred: list[str]
+    ) -> Iterator[tuple[str, bytes | OSError]]:
+        """Split one ``fs.readmany`` answer into files (deferred ones set aside).
+        Files yielded before a deferred one keep their order; deferred ones follow."""
+        view = memoryview(res["data"])
+        pos = 0
+        for entry in res["files"]:
+            path = entry["path"]
+            if "error" in entry:
+                problem = entry["error"]
+                yield path, OSError(int(problem["errno"]), problem["name"], path)
                 continue
-            data: bytes = res["data"]
-            if not res["eof"] and data:
-                data += self.read_bytes(path, len(data))
+            if entry.get("deferred"):  # over the batch's byte budget: next batch
+                deferred.append(path)
+                continue
+            n = int(entry["length"])
+            data = bytes(view[pos : pos + n])
+            pos += n
+            if not entry["eof"]:
+                try:
+                    data += self.read_bytes(path, n)
+                except OSError as exc:
+                    yield path, exc
+                    continue
             yield path, data
 
     def stat(self, path: str) -> FileInfo:

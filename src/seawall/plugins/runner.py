@@ -102,13 +102,16 @@ def run_plugin(
         except OSError as exc:
             fail(f"cannot start {plugin.path}: {exc.strerror or exc}")
             return out
-        violations: list[str] = []
+        violations: list[str] = []  # the first one only; the rest are counted
+        count = [0]
         lock = threading.Lock()
 
         def on_violation(message: str) -> None:
             with lock:
-                violations.append(message)
-                if len(violations) == MAX_VIOLATIONS:
+                count[0] += 1
+                if not violations:
+                    violations.append(message)
+                if count[0] == MAX_VIOLATIONS:
                     proc.kill()
 
         conn = JsonRpcConnection(
@@ -124,8 +127,11 @@ def run_plugin(
             proc.close()
             conn.join(2)
         if violations:
-            how = "stopped after" if len(violations) >= MAX_VIOLATIONS else "sent"
-            fail(f"{how} {len(violations)} malformed message(s), first: {violations[0]}")
+            if count[0] >= MAX_VIOLATIONS:
+                how = f"stopped after {MAX_VIOLATIONS} malformed messages"
+            else:
+                how = f"sent {count[0]} malformed message(s)"
+            fail(f"{how}, first: {violations[0]}")
         if proc.returncode not in (0, None) and not out.failed:
             fail(f"answered but then {describe_returncode(proc.returncode)}")
     if services.log_dropped or proc.stderr_dropped:

@@ -23,7 +23,9 @@ from seawall.errors import CorruptArtifactError
 
 _MAGIC = 0xED0CDAED
 _PAGE_HEADER = struct.Struct("<QHHI")  # id, flags, count, overflow
-_META = struct.Struct("<IIII QQ QQQ Q")  # magic version pageSize flags root seq freelist pgid txid checksum
+_META = struct.Struct(
+    "<IIII QQ QQQ Q"
+)  # magic version pageSize flags root seq freelist pgid txid checksum
 _BRANCH_ELEM = struct.Struct("<IIQ")  # pos, ksize, pgid
 _LEAF_ELEM = struct.Struct("<IIII")  # flags, pos, ksize, vsize
 _BUCKET_HEADER = struct.Struct("<QQ")  # root, sequence
@@ -145,7 +147,7 @@ class BoltDB:
         offset = pgid * self.page_size
         if pgid < 2 or offset + _PAGE_HEADER.size > len(self._map):
             raise self._fail(f"page id {pgid} out of range")
-        _, _, count, overflow = _PAGE_HEADER.unpack_from(self._map, offset)
+        _, _, _, overflow = _PAGE_HEADER.unpack_from(self._map, offset)
         span = (overflow + 1) * self.page_size
         if offset + span > len(self._map):
             raise self._fail(f"page {pgid} overflows the file")

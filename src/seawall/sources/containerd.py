@@ -16,7 +16,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import BinaryIO
 
-from seawall.errors import NotFoundError, ReferenceError_, SeawallError
+from seawall.errors import NotFoundError, ReferenceError_
 from seawall.sources.containerd_api import ContainerdClient
 from seawall.sources.image_reference import parse_reference
 from seawall.sources.interface import (
@@ -154,6 +154,7 @@ class ContainerdSource(ImageSource):
                 options,
             )
             for layer in parts.layers:
+                assert isinstance(layer, BlobLayerContent)
                 try:
                     client.content_size(layer.digest)
                 except NotFoundError:
@@ -173,7 +174,5 @@ class ContainerdSource(ImageSource):
                 return client.read_content(digest, limit)
             except NotFoundError:
                 raise NotFoundError(f"{where}: blob {digest} not in the content store") from None
-            except SeawallError:
-                raise
 
         return read

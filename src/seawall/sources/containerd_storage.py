@@ -109,7 +109,7 @@ class ContainerdStorage:
     def open_blob(self, digest: str) -> BinaryIO:
         """A blob as an open file."""
         try:
-            return cast(BinaryIO, open(self.blob_path(digest), "rb"))  # noqa: SIM115
+            return cast(BinaryIO, open(self.blob_path(digest), "rb"))
         except FileNotFoundError:
             raise NotFoundError(f"containerd content store: blob {digest} missing") from None
 

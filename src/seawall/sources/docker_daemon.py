@@ -29,12 +29,10 @@ _SAVE_CHUNK = 4 * 1024 * 1024
 
 
 def work_dir(options: SourceOptions) -> str:
-    """``<cache>/tmp``, created on demand."""
-    from seawall.fs.layer_cache import default_cache_dir
+    """The layer cache's scratch directory (same filesystem as the cache)."""
+    from seawall.fs.layer_cache import LayerCache
 
-    path = os.path.join(options.cache_dir or default_cache_dir(), "tmp")
-    os.makedirs(path, exist_ok=True)
-    return path
+    return LayerCache(options.cache_dir).scratch_dir
 
 
 def _remove(path: str) -> None:

@@ -208,4 +208,3 @@ class DockerStorage:
 def resolve_from_storage(ref: str, options: SourceOptions) -> ImageParts:
     """``docker-daemon:REF`` in ``--host-root`` mode."""
     return DockerStorage.from_options(options).image_parts(ref)
-

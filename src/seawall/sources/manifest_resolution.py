@@ -50,8 +50,10 @@ def check_digest_syntax(digest: str, where: str) -> str:
     ends up in file paths and URLs, so nothing else is accepted."""
     algorithm, _, hexpart = digest.partition(":")
     expected = {"sha256": 64, "sha512": 128}.get(algorithm)
-    if expected is None or len(hexpart) != expected or not all(
-        c in "0123456789abcdef" for c in hexpart
+    if (
+        expected is None
+        or len(hexpart) != expected
+        or not all(c in "0123456789abcdef" for c in hexpart)
     ):
         raise CorruptArtifactError(f"{where}: invalid digest {digest!r}")
     return digest

@@ -9,3 +9,7 @@ run the same registry.
 
 from __future__ import annotations
 
+# Importing the analyzer module registers the ``imageconfig`` scanner.
+from seawall.analyzers.misconfig import imageconfig_analyzer as _imageconfig_analyzer
+
+__all__ = ["_imageconfig_analyzer"]

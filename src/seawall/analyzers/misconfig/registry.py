@@ -40,6 +40,10 @@ class Violation:
     """1-based line, when the check knows it better than the subject does."""
     resource: str | None = None
     """Override of the subject's resource name (RBAC subjects, namespaces)."""
+    path: str | None = None
+    """File (inside an image: absolute path) when it differs from the subject's file."""
+    layer: str | None = None
+    """Image layer diff_id holding the offending file."""
     source: Any = None
     """The K8sObject the violation is anchored to (location and inline exceptions)."""
     extra: dict[str, Any] = field(default_factory=dict)

@@ -95,16 +95,14 @@ def yarn_lock_entries(text: str) -> Iterator[tuple[str, str, bool]]:
             name = None
 
 
-def _pnpm_key(key: str) -> tuple[str, str] | None:
+def _pnpm_key(key: str, slash_style: bool) -> tuple[str, str] | None:
     key = key.lstrip("/")
+    if slash_style:  # lockfile v5 and older: "/@scope/name/1.0.0_peer@2.0.0"
+        name, _, version = key.rpartition("/")
+        return (name, version.split("_", 1)[0]) if name else None
     key = re.sub(r"\(.*\)$", "", key)  # v6+/v9 peer suffix "(react@18.2.0)"
     at = key.find("@", 1)
-    if at > 0 and "/" not in key[at:]:
-        return key[:at], key[at + 1:]
-    name, _, version = key.rpartition("/")  # v5: "/name/1.0.0_peer"
-    if not name:
-        return None
-    return name, version.split("_", 1)[0]
+    return (key[:at], key[at + 1:]) if at > 0 else None
 
 
 def pnpm_lock_entries(text: str) -> Iterator[tuple[str, str, bool]]:
@@ -113,12 +111,13 @@ def pnpm_lock_entries(text: str) -> Iterator[tuple[str, str, bool]]:
     packages = doc.get("packages") or {}
     if not isinstance(packages, dict):
         return
+    slash_style = str(doc.get("lockfileVersion", "")).split(".")[0] in ("3", "4", "5")
     for key, entry in packages.items():
         entry = entry if isinstance(entry, dict) else {}
         if entry.get("name") and entry.get("version"):
             yield str(entry["name"]), str(entry["version"]), bool(entry.get("dev"))
             continue
-        parsed = _pnpm_key(str(key))
+        parsed = _pnpm_key(str(key), slash_style)
         if parsed and _EXACT_VERSION.match(parsed[1]):
             yield parsed[0], parsed[1], bool(entry.get("dev"))
 

@@ -2,14 +2,24 @@
 
 Hyperscan (one block-mode database of case-insensitive literals) when the wheel is
 installed, else one ``bytes.find`` sweep per keyword over the lower-cased buffer (C
-speed, linear, no regex at all). Both report the same hits: (keyword index, start).
+speed, linear, no regex at all). Both report the same hits: (keyword index, position).
+
+A keyword written ``re:<regex>`` is a case-sensitive regex prefilter, for rules whose
+secrets have no literal prefix (NATS seeds, ``user:pass@`` URLs). Hyperscan compiles it
+into the same database; the fallback runs it with ``re`` (it must pass
+:func:`regex_safety.check_bounded`). Its hit position is the match end.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Sequence
 from typing import Any
+
+from seawall.analyzers.secret.regex_safety import check_bounded
+
+REGEX_KEYWORD = "re:"
 
 try:
     import hyperscan as _hs
@@ -26,17 +36,27 @@ class KeywordIndex:
     """Finds occurrences of many case-insensitive literals in one buffer."""
 
     def __init__(self, keywords: Sequence[str], use_hyperscan: bool = True) -> None:
-        self.keywords = [k.lower() for k in keywords]
-        self._lengths = [len(k.encode()) for k in self.keywords]
+        self.keywords = [k if k.startswith(REGEX_KEYWORD) else k.lower() for k in keywords]
+        self._regex = [k.startswith(REGEX_KEYWORD) for k in self.keywords]
+        # For a regex keyword the reported position is the end: length 1 backs it off.
+        self._lengths = [1 if rx else len(k.encode()) for k, rx in zip(self.keywords, self._regex)]
         self._encoded = [k.encode() for k in self.keywords]
+        self._compiled: dict[int, re.Pattern[bytes]] = {}
+        for kid, k in enumerate(self.keywords):
+            if self._regex[kid]:
+                check_bounded(k[len(REGEX_KEYWORD):])
+                self._compiled[kid] = re.compile(k[len(REGEX_KEYWORD):].encode())
         self._db: Any = None
         if use_hyperscan and _hs is not None and self.keywords:
             db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
             db.compile(
-                expressions=[_hs_literal(k) for k in self.keywords],
+                expressions=[
+                    k[len(REGEX_KEYWORD):].encode() if rx else _hs_literal(k)
+                    for k, rx in zip(self.keywords, self._regex)
+                ],
                 ids=list(range(len(self.keywords))),
                 elements=len(self.keywords),
-                flags=[_hs.HS_FLAG_CASELESS] * len(self.keywords),
+                flags=[0 if rx else _hs.HS_FLAG_CASELESS for rx in self._regex],
             )
             self._db = db
         # Hyperscan scratch space must not be shared by concurrent scans.
@@ -66,6 +86,9 @@ class KeywordIndex:
         low = data.lower()
         out: list[tuple[int, int]] = []
         for kid, kw in enumerate(self._encoded):
+            if kid in self._compiled:
+                out.extend((kid, m.end() - 1) for m in self._compiled[kid].finditer(data))
+                continue
             pos = low.find(kw)
             while pos != -1:
                 out.append((kid, pos))

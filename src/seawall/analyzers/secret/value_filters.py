@@ -54,6 +54,8 @@ def is_placeholder(value: str) -> bool:
         return True
     if _TEMPLATE.search(v):
         return True
+    if v.startswith(("/", "./", "../", "~/", "file:", "http://", "https://")):
+        return True
     if len(set(low)) <= 2:
         return True
     if any(low in seq or seq in low for seq in _SEQUENCES if len(low) >= 4):

@@ -55,7 +55,7 @@ def _is_null(item: Any) -> bool:
     return bool(item.is_null())
 
 
-def _cmp(a: Any, b: Any) -> int:  # noqa: PLR0911 - a faithful port of compareTo
+def _cmp(a: Any, b: Any) -> int:
     """``a.compareTo(b)``; ``b`` may be None (absent item)."""
     if isinstance(a, int):
         if b is None:

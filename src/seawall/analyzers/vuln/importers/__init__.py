@@ -1,0 +1,1 @@
+"""Importers: OSV (JSON/YAML/zip), Debian tracker data, Alpine secdb, RustSec, Node WG."""

@@ -1,0 +1,51 @@
+"""Node.js security WG advisories (``vuln/npm/<n>.json``): npm range strings, kept as a
+``NPM_RANGE`` range that the matcher evaluates with npm's range grammar."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from seawall.analyzers.vuln.db.records import AdvisoryRecord, AffectedRecord
+from seawall.analyzers.vuln.db.writer import VulnDbWriter
+from seawall.analyzers.vuln.importers.osv import timestamp
+from seawall.analyzers.vuln.importers.report import ImportReport
+from seawall.analyzers.vuln.versions.interface import VersionError
+from seawall.analyzers.vuln.versions.semver import NpmRange
+
+SOURCE = "nodejs-security-wg"
+
+
+def looks_like_npm_wg(data: Any) -> bool:
+    """``module_name`` + ``vulnerable_versions``."""
+    return isinstance(data, dict) and "module_name" in data and "vulnerable_versions" in data
+
+
+def import_advisory(data: dict[str, Any], writer: VulnDbWriter, report: ImportReport,
+                    file: str) -> None:
+    """One advisory of the Node.js security WG."""
+    expr = data.get("vulnerable_versions")
+    name = data.get("module_name")
+    if not isinstance(expr, str) or not expr.strip() or not isinstance(name, str) or not name:
+        report.skip(file, "missing module_name or vulnerable_versions")
+        return
+    try:
+        NpmRange(expr)
+    except VersionError as exc:
+        report.skip(file, f"bad vulnerable_versions: {exc}")
+        return
+    vector = data.get("cvss_vector")
+    adv = AdvisoryRecord(
+        id=f"NSWG-ECO-{data.get('id')}",
+        source=SOURCE,
+        summary=str(data.get("title") or ""),
+        details=str(data.get("overview") or ""),
+        published=timestamp(data.get("publish_date")),
+        modified=timestamp(data.get("updated_at")),
+        aliases=[c for c in data.get("cves") or [] if isinstance(c, str)],
+        severities=[("CVSS_V3", vector)] if isinstance(vector, str) and vector.startswith("CVSS:3")
+        else [],
+        references=[("WEB", r) for r in data.get("references") or [] if isinstance(r, str)],
+        affected=[AffectedRecord("npm", name, [{"type": "NPM_RANGE", "expr": expr}], [])],
+    )
+    writer.upsert_advisory(adv)
+    report.stored(SOURCE, adv.modified)

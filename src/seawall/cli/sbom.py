@@ -1,0 +1,108 @@
+"""``seawall sbom REF``: the package inventory of an image, container or directory as
+a CycloneDX or SPDX JSON SBOM (or seawall's own JSON report)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+
+import click
+
+import seawall
+from seawall.analyzers.packages import run_inventory
+from seawall.cli.app import app
+from seawall.cli.source_options import source_options
+from seawall.errors import InputError
+from seawall.model.report import Report, Stats, ToolInfo
+from seawall.sources.interface import SourceOptions, Target
+
+FORMATS = ("cyclonedx", "spdx", "json")
+
+
+def open_sbom_target(ref: str, options: SourceOptions) -> Target:
+    """A directory path is a root filesystem (an OCI layout directory is an image);
+    ``container:ID`` is a Docker container; anything else is an image reference."""
+    if ref.startswith(("rootfs:", "dir:")):
+        return seawall.open_rootfs(ref.partition(":")[2])
+    if ref.startswith("container:"):
+        return seawall.open_container(ref.partition(":")[2], options)
+    if os.path.isdir(ref):
+        if os.path.isfile(os.path.join(ref, "oci-layout")):
+            return seawall.open_image(f"oci:{ref}", options)
+        return seawall.open_rootfs(ref)
+    return seawall.open_image(ref, options)
+
+
+def inventory_report(target: Target) -> Report:
+    """A report holding the target's packages (and the OS end-of-life finding)."""
+    import time
+
+    started = time.monotonic()
+    result = run_inventory(target)
+    info = target.target_info()
+    return Report(
+        target=info, tool=ToolInfo(version=seawall.__version__), packages=result.packages,
+        findings=result.findings, errors=result.errors,
+        stats=Stats(duration_s=time.monotonic() - started),
+    )
+
+
+def render_sbom(report: Report, fmt: str, cyclonedx_version: str = "1.6") -> str:
+    """The SBOM text of ``report`` in ``fmt`` (cyclonedx, spdx or json)."""
+    import json
+
+    if fmt == "cyclonedx":
+        from seawall.report.cyclonedx import cyclonedx_document
+
+        return cyclonedx_document([report], spec_version=cyclonedx_version) + "\n"
+    if fmt == "spdx":
+        from seawall.report.spdx import spdx_document
+
+        return json.dumps(spdx_document([report]), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "json":
+        return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    raise InputError(f"unknown SBOM format {fmt!r} (known: {', '.join(FORMATS)})")
+
+
+def write_text(text: str, output: str | None) -> None:
+    """Write to ``output`` atomically (temp file + rename), or to stdout."""
+    if not output:
+        sys.stdout.write(text)
+        return
+    directory = os.path.dirname(os.path.abspath(output))
+    if not os.path.isdir(directory):
+        raise InputError(f"--output {output!r}: directory does not exist")
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".seawall-sbom-")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(tmp, output)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+@app.command("sbom")
+@click.argument("ref")
+@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="cyclonedx",
+              show_default=True, help="SBOM format.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False),
+              help="Write to this file instead of stdout.")
+@click.option("--cyclonedx-version", type=click.Choice(["1.5", "1.6"]), default="1.6",
+              show_default=True, help="CycloneDX specification version.")
+@source_options
+def sbom_command(ref: str, fmt: str, output: str | None, cyclonedx_version: str,
+                 source_options: SourceOptions) -> None:
+    """Write the SBOM (installed OS and language packages) of REF.
+
+    REF is an image reference (docker-daemon:, docker-archive:, oci:, oci-archive:,
+    docker://, containerd:, podman:, or a bare name), a root filesystem directory, or
+    container:ID.
+    """
+    with open_sbom_target(ref, source_options) as target:
+        report = inventory_report(target)
+    for error in report.errors:
+        click.echo(f"seawall: warning: {error.message}", err=True)
+    write_text(render_sbom(report, fmt, cyclonedx_version), output)

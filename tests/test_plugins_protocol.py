@@ -1,0 +1,193 @@
+"""The JSON-RPC transport and the host services, host and plugin ends joined by real
+pipes in one process: ``fs.*`` through the wire must answer exactly what the target's
+FileSystem answers, raw and base64 reads must agree, errors keep their errno."""
+
+from __future__ import annotations
+
+import base64
+import errno
+import importlib.util
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import seawall
+from seawall.plugins.host_services import HostServices
+from seawall.plugins.jsonrpc import (
+    FS_ERROR,
+    INVALID_PARAMS,
+    METHOD_NOT_FOUND,
+    NOT_FOUND,
+    JsonRpcConnection,
+    RpcError,
+)
+from seawall.plugins.remote_fs import RemoteFileSystem
+from seawall.sources.interface import Target
+
+_spec = importlib.util.spec_from_file_location(
+    "sw_image_archive", Path(__file__).parent / "fixtures" / "plugins" / "_image_archive.py"
+)
+assert _spec and _spec.loader
+image_archive = importlib.util.module_from_spec(_spec)
+sys.modules.setdefault("sw_image_archive", image_archive)
+_spec.loader.exec_module(image_archive)
+
+
+def _refuse(method: str, params: Any) -> Any:
+    raise RpcError(METHOD_NOT_FOUND, method)
+
+
+class Wire:
+    """Host services on one end, a plugin-side connection on the other."""
+
+    def __init__(self, target: Target, config: dict[str, str] | None = None) -> None:
+        self.services = HostServices("wire-test", target, config)
+        h2p_r, h2p_w = os.pipe()
+        p2h_r, p2h_w = os.pipe()
+        self.host = JsonRpcConnection(
+            os.fdopen(p2h_r, "rb"), os.fdopen(h2p_w, "wb"), self.services.handle, name="plugin"
+        )
+        self.plugin = JsonRpcConnection(
+            os.fdopen(h2p_r, "rb"), os.fdopen(p2h_w, "wb"), _refuse, name="host"
+        )
+        self.host.start()
+        self.plugin.start()
+
+    def close(self) -> None:
+        self.plugin.close_write()
+        self.host.join(5)
+        self.host.close_write()
+        self.plugin.join(5)
+
+
+@pytest.fixture()
+def rootfs(tmp_path: Path) -> Iterator[Target]:
+    root = tmp_path / "root"
+    (root / "etc").mkdir(parents=True)
+    (root / "etc" / "passwd").write_text("root:x:0:0::/root:/bin/sh\n")
+    (root / "data").mkdir()
+    (root / "data" / "big.bin").write_bytes(os.urandom(3 * 1024 * 1024 + 7))
+    for i in range(30):
+        (root / "data" / f"f{i:02d}").write_text(f"file {i}\n")
+    os.symlink("/etc/passwd", root / "link")
+    os.symlink("../../../../../../etc/shadow", root / "escape")
+    with seawall.open_rootfs(str(root)) as target:
+        yield target
+
+
+@pytest.fixture()
+def wire(rootfs: Target) -> Iterator[Wire]:
+    w = Wire(rootfs, {"rules": str(Path(rootfs.fs.root) / "etc" / "passwd")})  # type: ignore[attr-defined]
+    yield w
+    w.close()
+
+
+def test_remote_fs_answers_what_the_target_fs_answers(rootfs: Target, wire: Wire) -> None:
+    remote = RemoteFileSystem(wire.plugin)
+    local = rootfs.fs
+    assert list(remote.walk("/")) == list(local.walk("/"))  # 35 entries, paged at 5000
+    for path in ("/etc/passwd", "/link", "/data", "/escape"):
+        assert remote.lstat(path) == local.lstat(path)
+    assert remote.stat("/link") == local.stat("/link")
+    assert remote.readlink("/link") == "/etc/passwd"
+    assert remote.realpath("/escape") == local.realpath("/escape") == "/etc/shadow"
+    assert remote.listdir("/data") == local.listdir("/data")
+    assert remote.exists("/link") and not remote.exists("/escape")
+    assert remote.read_bytes("/data/big.bin") == local.read_bytes("/data/big.bin")
+    assert remote.read_bytes("/data/big.bin", 1000, 5) == local.read_bytes("/data/big.bin", 1000, 5)
+    with remote.open("/data/big.bin") as fh:
+        fh.seek(3 * 1024 * 1024)
+        assert fh.read() == local.read_bytes("/data/big.bin", 3 * 1024 * 1024)
+    paths = [f"/data/f{i:02d}" for i in range(30)] + ["/missing"]
+    got = dict(remote.read_many(paths, batch=8))
+    assert got["/data/f07"] == b"file 7\n"
+    assert isinstance(got["/missing"], FileNotFoundError)
+    assert wire.services.fs.bytes_read > 3 * 1024 * 1024
+
+
+def test_fs_errors_keep_their_errno(wire: Wire) -> None:
+    remote = RemoteFileSystem(wire.plugin)
+    with pytest.raises(FileNotFoundError):
+        remote.stat("/nope")
+    with pytest.raises(FileNotFoundError):
+        remote.read_bytes("/escape")  # the link leads to /etc/shadow *inside* the root
+    with pytest.raises(NotADirectoryError):
+        remote.listdir("/etc/passwd")
+    with pytest.raises(RpcError) as info:
+        wire.plugin.call("fs.readlink", {"path": "/etc/passwd"})
+    assert info.value.code == FS_ERROR
+    assert info.value.data == {"errno": errno.EINVAL, "name": "EINVAL"}
+
+
+def test_base64_read_walk_paging_and_params(wire: Wire) -> None:
+    res = wire.plugin.call("fs.read", {"path": "/etc/passwd", "offset": 5, "length": 4})
+    assert res == {"offset": 5, "eof": False, "length": 4, "data": base64.b64encode(b"x:0:").decode()}
+    tail = wire.plugin.call("fs.read", {"path": "etc/passwd", "offset": 18})
+    assert base64.b64decode(tail["data"]) == b"/bin/sh\n" and tail["eof"] is True
+    page = wire.plugin.call("fs.walk", {"top": "/data", "limit": 20})
+    assert len(page["entries"]) == 20 and page["cursor"]
+    rest = wire.plugin.call("fs.walk", {"cursor": page["cursor"], "limit": 20})
+    assert len(rest["entries"]) == 11 and rest["cursor"] is None
+    for bad in ({"path": ""}, {"path": "/etc/passwd", "length": -1}, {"path": "/x", "encoding": "hex"}):
+        with pytest.raises(RpcError) as info:
+            wire.plugin.call("fs.read", bad)
+        assert info.value.code == INVALID_PARAMS
+    with pytest.raises(RpcError) as info:
+        wire.plugin.call("fs.stat", {"path": "/etc", "layer": "sha256:00"})
+    assert info.value.code == NOT_FOUND
+    with pytest.raises(RpcError) as info:
+        wire.plugin.call("fs.chmod", {"path": "/etc"})
+    assert info.value.code == METHOD_NOT_FOUND
+
+
+def test_host_info_config_pull_report_and_log(wire: Wire) -> None:
+    info = wire.plugin.call("host.info")
+    assert info["protocol"] == 1 and "fs.read" in info["services"]
+    assert wire.plugin.call("config.pull", {"namespace": "rules"})["content"].startswith("root:")
+    with pytest.raises(RpcError) as err:
+        wire.plugin.call("config.pull", {"namespace": "other"})
+    assert err.value.code == NOT_FOUND
+    finding = {"rule_id": "X-1", "category": "secret", "severity": "HIGH", "title": "t",
+               "location": {"path": "/etc/passwd", "line": 1}}
+    assert wire.plugin.call("report", {"findings": [finding, finding]}) == {"accepted": 2}
+    with pytest.raises(RpcError) as err:
+        wire.plugin.call("report", {"finding": {**finding, "location": {"line": "one"}}})
+    assert err.value.message == "invalid finding: location.line must be int"
+    wire.plugin.notify("log", {"level": "info", "message": "hello"})
+    assert wire.plugin.call("host.info")  # the notification was processed in order
+    assert wire.services.log_messages == 1 and len(wire.services.findings) == 2
+
+
+def test_layers_are_addressable_on_images(tmp_path: Path) -> None:
+    path = tmp_path / "img.tar"
+    lower, upper = image_archive.write_docker_archive(
+        path,
+        [{"a.txt": b"one\n", "b.txt": b"gone\n"}, {".wh.b.txt": b"", "a.txt": b"two\n"}],
+    )
+    with seawall.open_image(f"docker-archive:{path}") as image:
+        wire = Wire(image)
+        try:
+            merged = RemoteFileSystem(wire.plugin)
+            assert merged.read_bytes("/a.txt") == b"two\n"
+            assert not merged.exists("/b.txt")
+            assert RemoteFileSystem(wire.plugin, layer=lower).read_bytes("/b.txt") == b"gone\n"
+            assert RemoteFileSystem(wire.plugin, layer=upper).read_bytes("/a.txt") == b"two\n"
+            assert merged.lstat("/a.txt").layer == upper
+            finding = {"rule_id": "X", "category": "misconfig", "severity": "low", "title": "t",
+                       "location": {"path": "/a.txt"}}
+            wire.plugin.call("report", {"finding": finding})
+            assert wire.services.findings[0].location.layer == upper  # filled in by the host
+        finally:
+            wire.close()
+
+
+def test_peer_closing_fails_pending_calls(rootfs: Target) -> None:
+    wire = Wire(rootfs)
+    wire.host.close_write()  # the host goes away: the plugin's next call cannot succeed
+    with pytest.raises(ConnectionError):
+        wire.plugin.call("host.info", timeout=5)
+    wire.plugin.close_write()
