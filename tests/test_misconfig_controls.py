@@ -70,3 +70,29 @@ def test_control_fails_and_passes(control_id: str, tmp_path: Path) -> None:
     case = ALL_CASES[control_id]
     assert control_id in _rule_ids(case, case.fail, tmp_path / "fail"), "fail input did not trip"
     assert control_id not in _rule_ids(case, case.passing, tmp_path / "pass"), "pass input tripped"
+
+
+def test_imageconfig_scanner_through_seawall_image(tmp_path: Path) -> None:
+    """The registered ``imageconfig`` analyzer runs in ``seawall image``."""
+    import subprocess
+    import sys
+
+    from misconfig_cases import IMAGE_CASES
+
+    config, history, files = IMAGE_CASES["SW-IMG-010"].fail
+    config = {**config, "User": ""}
+    layer = layer_tar(
+        [E("etc", kind="dir", mode=0o755), E("usr", kind="dir", mode=0o755), E("usr/bin", kind="dir", mode=0o755)]
+        + [E(p, data=t.encode(), mode=m) for p, (t, m) in sorted(files.items()) if p.startswith(("etc/", "usr/"))]
+    )
+    doc = {"architecture": "amd64", "os": "linux", "config": config,
+           "rootfs": {"type": "layers", "diff_ids": [sha256(layer)]}, "history": [{"created_by": h} for h in history]}  # fmt: skip
+    archive = write_docker_archive(tmp_path / "img.tar", [layer], config=json.dumps(doc).encode())
+    proc = subprocess.run(
+        [sys.executable, "-c", "from seawall.cli import main; main()", "image", f"docker-archive:{archive}",
+         "--scanners", "imageconfig", "-f", "json"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    found = {(f["rule_id"], f["location"].get("path")) for f in json.loads(proc.stdout)["findings"]}
+    assert ("SW-IMG-010", "/usr/bin/su") in found and ("SW-IMG-001", None) in found

@@ -7,9 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from fs_image_builders import E, layer_tar, sha256, write_docker_archive
 
 import seawall
+from fs_image_builders import E, layer_tar, sha256, write_docker_archive
 from seawall.analyzers.catalog import load_analyzers
 from seawall.analyzers.packages import collect_packages, run_inventory
 from seawall.analyzers.packages.purls import build_purl, package_from_purl

@@ -71,7 +71,8 @@ def test_npm_installed_package_json() -> None:
     fs = DirectoryFileSystem(str(ROOTFS))
     nested = "/srv/web/node_modules/lodash/fp/package.json"
     assert not PackagesAnalyzer().required(nested, fs.lstat(nested))
-    assert not PackagesAnalyzer().required("/srv/web/package.json", fs.lstat("/srv/web/package.json"))
+    project = "/srv/web/package.json"
+    assert not PackagesAnalyzer().required(project, fs.lstat(project))
 
 
 def test_package_lock_v3() -> None:

@@ -31,21 +31,46 @@ def docker_answers() -> bool:
     return succeeds(["docker", "info", "--format", "{{.ID}}"], timeout=15)
 
 
+def _dockerd_argv(paths: LabPaths) -> list[str]:
+    """Plain ``dockerd`` (system defaults, as systemd would start it); for a unix
+    DOCKER_HOST, a private engine on that socket with its storage under the lab dir."""
+    host = os.environ.get("DOCKER_HOST", "")
+    if not host:
+        return ["dockerd"]
+    if not host.startswith("unix://"):
+        raise LabError(f"DOCKER_HOST={host} does not answer `docker info`; the lab only "
+                       "starts engines on unix sockets")
+    d = paths.root / "docker"
+    return ["dockerd", "-H", host, "--data-root", str(d / "root"), "--exec-root",
+            str(d / "exec"), "--pidfile", str(d / "docker.pid")]
+
+
 def ensure_dockerd(paths: LabPaths) -> None:
     """Use the running engine; start ``dockerd`` only when ``docker info`` fails."""
     if docker_answers():
         return
-    if os.environ.get("DOCKER_HOST"):
-        raise LabError(f"DOCKER_HOST={os.environ['DOCKER_HOST']} does not answer "
-                       "`docker info`; not starting a local dockerd in its place")
     if shutil.which("dockerd") is None:
         raise LabError("no docker engine answers and dockerd is not installed "
                        "(apt-get install docker.io)")
     log = paths.log_file("dockerd")
     pid_file = paths.pid_file("dockerd")
+    argv = _dockerd_argv(paths)
     if recorded_pid(pid_file) is None:
-        say("starting dockerd")
-        start_daemon("dockerd", ["dockerd"], pid_file=pid_file, log=log)
+        say(f"starting {' '.join(argv)}")
+        start_daemon("dockerd", argv, pid_file=pid_file, log=log)
+    try:
+        wait_until("dockerd", lambda: docker_answers() or recorded_pid(pid_file) is None,
+                   timeout=90, log=log)
+    except LabError:
+        stop_recorded("dockerd", pid_file)
+        raise
+    if docker_answers():
+        return
+    # Sandboxes without NET_ADMIN cannot set up docker0/iptables. Builds use the host
+    # network, so the lab does not need either.
+    argv += ["--iptables=false", "--ip-masq=false", "--bridge=none"]
+    say(f"dockerd exited (see {log}); retrying: {' '.join(argv)}")
+    start_daemon("dockerd", argv, pid_file=pid_file, log=log)
     wait_until("dockerd", docker_answers, timeout=90, log=log)
 
 

@@ -42,6 +42,7 @@ from seawall.fs.interface import FileSystem
 from seawall.model.finding import Finding
 from seawall.model.package import Package
 from seawall.model.report import ErrorEntry, Report
+from seawall.plugins.bulk_channel import BulkChannel
 from seawall.plugins.jsonrpc import METHOD_NOT_FOUND, JsonRpcConnection, RpcError
 from seawall.plugins.manifest import COMMAND_TYPES, PluginCommand, PluginManifest
 from seawall.plugins.remote_fs import RemoteFileSystem
@@ -120,7 +121,7 @@ class _LocalContext(ScanContext):
         info = target.target_info().to_dict()
         layers: dict[str, FileSystem] = {}
         if getattr(target, "kind", "") == "image":
-            info["layers"] = [
+            info["layers"] = info.get("layers") or [
                 {"diff_id": lay.diff_id, "created_by": lay.info.created_by} for lay in target.layers
             ]
             info["config"] = target.config
@@ -150,13 +151,15 @@ class _HostedContext(ScanContext):
     """Hosted runs: everything goes through the JSON-RPC connection."""
 
     def __init__(self, conn: JsonRpcConnection, params: dict[str, Any], command: PluginCommand):
-        super().__init__(dict(params.get("target") or {}), RemoteFileSystem(conn), command)
+        self._bulk = _attach_bulk(params.get("bulk"))
+        fs = RemoteFileSystem(conn, bulk=self._bulk)
+        super().__init__(dict(params.get("target") or {}), fs, command)
         self._conn = conn
         self._pending: list[Future[Any]] = []
         self.rejected: list[str] = []
 
     def layer_fs(self, diff_id: str) -> FileSystem:
-        return RemoteFileSystem(self._conn, layer=diff_id)
+        return RemoteFileSystem(self._conn, layer=diff_id, bulk=self._bulk)
 
     def read_many(self, paths: Iterable[str]) -> Iterator[tuple[str, bytes | OSError]]:
         assert isinstance(self.fs, RemoteFileSystem)
@@ -194,6 +197,16 @@ class _HostedContext(ScanContext):
             except RpcError as err:
                 self.rejected.append(err.message)
         return accepted
+
+
+def _attach_bulk(desc: Any) -> BulkChannel | None:
+    """Map the host's shared-memory channel, when offered and usable."""
+    if not isinstance(desc, dict):
+        return None
+    try:
+        return BulkChannel.attach(int(desc["fd"]), int(desc["slot_size"]), int(desc["slots"]))
+    except (KeyError, TypeError, ValueError, OSError):
+        return None  # plain pipe reads still work
 
 
 @dataclass

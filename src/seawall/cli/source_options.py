@@ -12,8 +12,9 @@ The decorator adds ``--platform --username --password --insecure --docker-host
 --containerd-address --containerd-namespace --host-root --max-image-size
 --cache-dir`` (each also read from ``SEAWALL_*``) and hands the command one
 ``source_options: SourceOptions`` keyword instead of the separate values. A command
-that already defines its own ``--cache-dir`` keeps it (it still receives ``cache_dir``)
-and the value is copied into the SourceOptions.
+that already defines its own ``--cache-dir`` *below* ``@source_options`` (applied
+first) keeps it: it still receives ``cache_dir`` and the value is copied into the
+SourceOptions.
 """
 
 from __future__ import annotations

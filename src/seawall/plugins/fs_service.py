@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from seawall.fs.interface import FileInfo, FileSystem
+from seawall.plugins.bulk_channel import BulkChannel
 from seawall.plugins.jsonrpc import FS_ERROR, INVALID_PARAMS, NOT_FOUND, RawResult, RpcError
 from seawall.sources.interface import Image, Target
 
@@ -82,8 +83,9 @@ class FileSystemService:
         "exists",
     )
 
-    def __init__(self, target: Target) -> None:
+    def __init__(self, target: Target, bulk: BulkChannel | None = None) -> None:
         self._target = target
+        self._bulk = bulk
         self._layers: dict[str, FileSystem] = {}
         if isinstance(target, Image):
             for layer in target.layers:
@@ -159,20 +161,26 @@ class FileSystemService:
         if not isinstance(paths, list) or len(paths) > MAX_BATCH_PATHS:
             raise RpcError(INVALID_PARAMS, f"'paths' must be a list of <= {MAX_BATCH_PATHS}")
         encoding = p.get("encoding", "base64")
-        if encoding not in ("base64", "raw"):
-            raise RpcError(INVALID_PARAMS, "'encoding' must be 'base64' or 'raw'")
+        if encoding not in ("base64", "raw", "shm"):
+            raise RpcError(INVALID_PARAMS, "'encoding' must be 'base64', 'raw' or 'shm'")
+        budget, base = MAX_BATCH_BYTES, 0
+        if encoding == "shm":
+            if self._bulk is None:
+                raise RpcError(INVALID_PARAMS, "no shared-memory channel in this run")
+            slot = _int(p, "slot", 0, 0, self._bulk.slots - 1)
+            budget, base = self._bulk.slot_size, slot * self._bulk.slot_size
         files: list[dict[str, Any]] = []
         chunks: list[memoryview] = []
         total = 0
         for raw_path in paths:
             path = raw_path if isinstance(raw_path, str) else ""
-            if total >= MAX_BATCH_BYTES:
+            if total >= budget:
                 files.append({"path": path, "deferred": True})
                 continue
             try:
                 if not path:
                     raise OSError(errno.EINVAL, "bad path")
-                want = min(MAX_READ, MAX_BATCH_BYTES - total)
+                want = min(MAX_READ, budget - total)
                 data = fs.read_bytes(path if path.startswith("/") else "/" + path, 0, want + 1)
             except OSError as exc:
                 code = exc.errno or errno.EIO
@@ -187,6 +195,10 @@ class FileSystemService:
             entry: dict[str, Any] = {"path": path, "length": len(view), "eof": len(data) <= want}
             if encoding == "base64":
                 entry["data"] = base64.b64encode(view).decode("ascii")
+            elif encoding == "shm":
+                assert self._bulk is not None
+                entry["offset"] = base + total
+                self._bulk.map[base + total : base + total + len(view)] = view
             else:
                 chunks.append(view)
             files.append(entry)
@@ -194,7 +206,7 @@ class FileSystemService:
         self.bytes_read += total
         if encoding == "raw":
             return RawResult({"files": files}, chunks)
-        return {"files": files}
+        return {"files": files, "storage": encoding}
 
     def _walk(self, fs: FileSystem, p: dict[str, Any]) -> dict[str, Any]:
         limit = _int(p, "limit", DEFAULT_WALK_PAGE, 1, MAX_WALK_PAGE)

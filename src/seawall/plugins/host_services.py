@@ -13,6 +13,7 @@ from typing import Any
 from seawall import __version__
 from seawall.model.finding import Finding
 from seawall.model.package import Package
+from seawall.plugins.bulk_channel import BulkChannel
 from seawall.plugins.finding_schema import validate_finding, validate_package
 from seawall.plugins.fs_service import FileSystemService
 from seawall.plugins.jsonrpc import (
@@ -46,11 +47,15 @@ class HostServices:
     """Dispatches a plugin's calls and collects its output."""
 
     def __init__(
-        self, plugin: str, target: Target, config_files: Mapping[str, str] | None = None
+        self,
+        plugin: str,
+        target: Target,
+        config_files: Mapping[str, str] | None = None,
+        bulk: BulkChannel | None = None,
     ) -> None:
         self.plugin = plugin
         self.target = target
-        self.fs = FileSystemService(target)
+        self.fs = FileSystemService(target, bulk)
         self._config_files = dict(config_files or {})
         self.findings: list[Finding] = []
         self.packages: list[Package] = []

@@ -67,9 +67,16 @@ class PluginProcess:
     """One running plugin process."""
 
     def __init__(
-        self, argv: Sequence[str], env: dict[str, str], cwd: str, memory_mb: int, name: str
+        self,
+        argv: Sequence[str],
+        env: dict[str, str],
+        cwd: str,
+        memory_mb: int,
+        name: str,
+        pass_fds: Sequence[int] = (),
     ) -> None:
         self.name = name
+        self._pass_fds = tuple(pass_fds)
         self._argv = list(argv)
         self._env = env
         self._cwd = cwd
@@ -94,6 +101,7 @@ class PluginProcess:
             env=self._env,
             cwd=self._cwd,
             close_fds=True,
+            pass_fds=self._pass_fds,
             start_new_session=True,
             preexec_fn=lambda: limit_resources(memory_mb),
         )

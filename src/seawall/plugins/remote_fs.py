@@ -15,6 +15,7 @@ from concurrent.futures import Future
 from typing import Any, BinaryIO
 
 from seawall.fs.interface import FileInfo, FileType
+from seawall.plugins.bulk_channel import BulkChannel
 from seawall.plugins.jsonrpc import FS_ERROR, JsonRpcConnection, RpcError
 
 #: Bytes asked for per ``fs.read`` call (the host caps at 16 MiB).
@@ -89,9 +90,12 @@ class _RemoteRaw(io.RawIOBase):
 class RemoteFileSystem:
     """FileSystem over the host's ``fs.*`` services (optionally one image layer)."""
 
-    def __init__(self, conn: JsonRpcConnection, layer: str | None = None) -> None:
+    def __init__(
+        self, conn: JsonRpcConnection, layer: str | None = None, bulk: BulkChannel | None = None
+    ) -> None:
         self._conn = conn
         self._layer = layer
+        self._bulk = bulk
 
     def _call(self, method: str, params: dict[str, Any]) -> Any:
         if self._layer is not None:
@@ -143,49 +147,59 @@ class RemoteFileSystem:
         self, paths: Iterable[str], batch: int = 512
     ) -> Iterator[tuple[str, bytes | OSError]]:
         """Whole contents of many files: ``fs.readmany`` batches of up to ``batch``
-        paths, two batches in flight so the host reads the next while we consume
-        this one. Files come in request order, except that those a batch could not
-        fit (over its byte budget) follow that batch."""
-        it = iter(paths)
-        inflight: deque[Future[Any]] = deque()
+        paths, two in flight so the host reads the next while we consume this one;
+        bytes come through shared memory when the host offered it, else raw after
+        the JSON line. Files come in request order, except that those a batch could
+        not fit (over its byte budget) follow that batch."""
+        bulk = self._bulk
+        if bulk is not None and not bulk.in_use.acquire(blocking=False):
+            bulk = None  # another reader owns the slots: use the pipe
+        try:
+            yield from self._read_many(iter(paths), batch, bulk)
+        finally:
+            if bulk is not None:
+                bulk.in_use.release()
 
-        def send() -> bool:
-            chunk = list(itertools.islice(it, batch))
-            if not chunk:
-                return False
+    def _read_many(
+        self, it: Iterator[str], batch: int, bulk: BulkChannel | None
+    ) -> Iterator[tuple[str, bytes | OSError]]:
+        inflight: deque[tuple[Future[Any], int]] = deque()
+
+        def request(chunk: list[str], slot: int) -> Future[Any]:
             params: dict[str, Any] = {"paths": chunk, "encoding": "raw"}
+            if bulk is not None:
+                params.update(encoding="shm", slot=slot)
             if self._layer is not None:
                 params["layer"] = self._layer
-            inflight.append(self._conn.call_async("fs.readmany", params))
-            return True
+            return self._conn.call_async("fs.readmany", params)
 
-        deferred: list[str] = []
-        send()
-        send()
+        def send(slot: int) -> None:
+            chunk = list(itertools.islice(it, batch))
+            if chunk:
+                inflight.append((request(chunk, slot), slot))
+
+        send(0)
+        send(1)
         while inflight:
+            fut, slot = inflight.popleft()
+            deferred: list[str] = []
             try:
-                res = inflight.popleft().result()
+                files = list(self._unpack(fut.result(), deferred))
+                while deferred:  # rare: the batch held more bytes than a slot
+                    again, deferred = deferred, []
+                    files += self._unpack(request(again, slot).result(), deferred)
             except RpcError as err:
                 raise _os_error(err, "") from None
-            send()
-            yield from self._unpack(res, deferred)
-            while deferred:  # rare: one batch held more bytes than a message may
-                again, deferred = deferred, []
-                params: dict[str, Any] = {"paths": again, "encoding": "raw"}
-                if self._layer is not None:
-                    params["layer"] = self._layer
-                try:
-                    more = self._conn.call("fs.readmany", params)
-                except RpcError as err:
-                    raise _os_error(err, "") from None
-                yield from self._unpack(more, deferred)
+            send(slot)  # only now: the slot's bytes have been copied out
+            yield from files
 
     def _unpack(
         self, res: dict[str, Any], deferred: list[str]
     ) -> Iterator[tuple[str, bytes | OSError]]:
         """Split one ``fs.readmany`` answer into files (deferred ones set aside).
         Files yielded before a deferred one keep their order; deferred ones follow."""
-        view = memoryview(res["data"])
+        shm = res.get("storage") == "shm" and self._bulk is not None
+        view = memoryview(self._bulk.map if shm else res["data"])  # type: ignore[union-attr]
         pos = 0
         for entry in res["files"]:
             path = entry["path"]
@@ -197,6 +211,8 @@ class RemoteFileSystem:
                 deferred.append(path)
                 continue
             n = int(entry["length"])
+            if shm:
+                pos = int(entry["offset"])
             data = bytes(view[pos : pos + n])
             pos += n
             if not entry["eof"]:

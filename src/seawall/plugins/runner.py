@@ -16,6 +16,7 @@ from typing import Any
 from seawall.model.finding import Finding
 from seawall.model.package import Package
 from seawall.model.report import ErrorEntry
+from seawall.plugins.bulk_channel import BulkChannel
 from seawall.plugins.discovery import DiscoveredPlugin
 from seawall.plugins.host_services import PROTOCOL_VERSION, HostServices
 from seawall.plugins.jsonrpc import JsonRpcConnection, PeerClosedError, RpcError
@@ -53,18 +54,24 @@ class PluginOutcome:
     """Bytes the plugin read through ``fs.read``."""
 
 
-def run_params(target: Target, command: PluginCommand) -> dict[str, Any]:
-    """The ``run`` request's params: the command and what the target is."""
+def run_params(
+    target: Target, command: PluginCommand, bulk: BulkChannel | None = None
+) -> dict[str, Any]:
+    """The ``run`` request's params: the command, what the target is, and the
+    shared-memory channel for bulk reads when there is one."""
     info = target.target_info().to_dict()
     if isinstance(target, Image):
-        info["layers"] = [
+        info["layers"] = info.get("layers") or [
             {"diff_id": layer.diff_id, "created_by": layer.info.created_by}
             for layer in target.layers
         ]
         info["config"] = target.config
     elif isinstance(target, Container):
         info["inspect"] = target.inspect
-    return {"protocol": PROTOCOL_VERSION, "command": command.to_dict(), "target": info}
+    params = {"protocol": PROTOCOL_VERSION, "command": command.to_dict(), "target": info}
+    if bulk is not None:
+        params["bulk"] = bulk.describe()
+    return params
 
 
 def run_plugin(
@@ -82,7 +89,8 @@ def run_plugin(
     out = PluginOutcome(plugin=name)
     manifest = plugin.manifest
     limit = timeout or manifest.timeout or DEFAULT_TIMEOUT
-    services = HostServices(name, target, config_files)
+    bulk = BulkChannel.create()
+    services = HostServices(name, target, config_files, bulk)
     started = time.monotonic()
 
     def fail(message: str) -> None:
@@ -96,11 +104,14 @@ def run_plugin(
             cwd=workdir,
             memory_mb=manifest.memory_limit_mb or DEFAULT_MEMORY_LIMIT_MB,
             name=name,
+            pass_fds=(bulk.fd,) if bulk else (),
         )
         try:
             proc.start()
         except OSError as exc:
             fail(f"cannot start {plugin.path}: {exc.strerror or exc}")
+            if bulk:
+                bulk.close()
             return out
         violations: list[str] = []  # the first one only; the rest are counted
         count = [0]
@@ -119,13 +130,15 @@ def run_plugin(
         )
         conn.start()
         try:
-            _converse(conn, proc, target, command, limit, fail)
+            _converse(conn, proc, run_params(target, command, bulk), limit, fail)
         finally:
             conn.close_write()
             if proc.wait(EXIT_GRACE) is None:
                 proc.kill()
             proc.close()
             conn.join(2)
+            if bulk:
+                bulk.close()
         if violations:
             if count[0] >= MAX_VIOLATIONS:
                 how = f"stopped after {MAX_VIOLATIONS} malformed messages"
@@ -155,14 +168,13 @@ def run_plugin(
 def _converse(
     conn: JsonRpcConnection,
     proc: PluginProcess,
-    target: Target,
-    command: PluginCommand,
+    params: dict[str, Any],
     limit: float,
     fail: Any,
 ) -> None:
     """Send ``run`` and wait for its answer, turning every way it can go wrong into
     one error message."""
-    future = conn.call_async("run", run_params(target, command))
+    future = conn.call_async("run", params)
     try:
         future.result(timeout=limit)
     except FutureTimeout:

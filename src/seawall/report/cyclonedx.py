@@ -22,7 +22,6 @@ from cyclonedx.model.bom_ref import BomRef
 from cyclonedx.model.component import Component, ComponentType
 from cyclonedx.model.dependency import Dependency
 from cyclonedx.model.license import License
-from cyclonedx.model.tool import Tool
 from cyclonedx.model.vulnerability import (
     BomTarget,
     Vulnerability,
@@ -61,7 +60,7 @@ def _licenses(values: Iterable[str]) -> list[License]:
     for value in values:
         try:
             made.append(_license_factory.make_from_string(value))
-        except Exception:  # noqa: BLE001 - a weird license string must not fail the BOM
+        except Exception:
             made.append(_license_factory.make_with_name(value))
     # CycloneDX allows either a list of licenses or exactly one expression.
     expressions = [lic for lic in made if not hasattr(lic, "id")]
@@ -70,7 +69,7 @@ def _licenses(values: Iterable[str]) -> list[License]:
         joined = " AND ".join(f"({v})" for v in values)
         try:
             return [_license_factory.make_with_expression(joined)]
-        except Exception:  # noqa: BLE001
+        except Exception:
             return named
     return made
 
@@ -115,7 +114,7 @@ def _vulnerability(finding: Finding, refs: list[str]) -> Vulnerability:
         if url.startswith(("http://", "https://")):
             try:
                 advisories.append(VulnerabilityAdvisory(url=XsUri(url)))
-            except Exception:  # noqa: BLE001 - skip URLs the schema would reject
+            except Exception:
                 continue
     fixed = finding.package.fixed_version if finding.package else None
     source = finding.extra.get("source") if isinstance(finding.extra.get("source"), str) else None

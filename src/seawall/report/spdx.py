@@ -86,8 +86,10 @@ def _package_element(pkg: Package, extracted: dict[str, str]) -> dict[str, Any]:
         element["externalRefs"] = [{"referenceCategory": "PACKAGE-MANAGER",
                                     "referenceType": "purl", "referenceLocator": pkg.purl}]
     if pkg.source_name and (pkg.source_name != pkg.name or pkg.source_version != pkg.version):
-        element["sourceInfo"] = f"built package from: {pkg.source_name} {pkg.source_version or ''}".strip()
-    where = [f"{k}: {v}" for k, v in (("type", pkg.type), ("layer", pkg.layer), ("path", pkg.path)) if v]
+        source = f"{pkg.source_name} {pkg.source_version or ''}".strip()
+        element["sourceInfo"] = f"built package from: {source}"
+    fields = (("type", pkg.type), ("layer", pkg.layer), ("path", pkg.path))
+    where = [f"{k}: {v}" for k, v in fields if v]
     element["comment"] = "; ".join(where)
     return element
 

@@ -63,7 +63,14 @@ class StoredLayer(Layer):
         if isinstance(content, DirectoryLayerContent):
             return open_directory_layer(content.path, content.whiteouts, self.info.diff_id)
         cached = self._store.materialize(content, self.info.diff_id, self._label)
-        return LayerFileSystem(cached.index, TarBacking(cached.tar_path, self.info.diff_id))
+        try:
+            backing = TarBacking(cached.tar_path, self.info.diff_id)
+        except FileNotFoundError:
+            # Evicted between materialising and opening (a cache smaller than the
+            # image, filled by a parallel layer): build it again, once.
+            cached = self._store.materialize(content, self.info.diff_id, self._label)
+            backing = TarBacking(cached.tar_path, self.info.diff_id)
+        return LayerFileSystem(cached.index, backing)
 
     @property
     def whiteouts(self) -> list[str]:

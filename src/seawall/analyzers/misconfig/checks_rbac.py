@@ -16,7 +16,7 @@ _EVERYONE = {"system:authenticated", "system:unauthenticated", "system:anonymous
 
 
 def _violation(subject: SubjectPermissions, what: str, grants: list[Grant]) -> Violation:
-    described = [g.describe() for g in grants]
+    described = list(dict.fromkeys(g.describe() for g in grants))
     return Violation(
         f"{subject.key} {what}: " + "; ".join(described[:3]) + (" ..." if len(described) > 3 else ""),
         resource=subject.key,

@@ -77,7 +77,7 @@ class PackagesAnalyzer(Analyzer):
             return AnalyzerResult()
         try:
             return fmt.parse(file)
-        except Exception as exc:  # noqa: BLE001 - hostile content must never stop a scan
+        except Exception as exc:
             message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             return AnalyzerResult(errors=[ErrorEntry(SCOPE, f"{file.path}: {fmt.name}: {message}")])
 

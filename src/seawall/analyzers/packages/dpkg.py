@@ -96,7 +96,8 @@ def _matches_db(path: str, info: FileInfo) -> bool:
         return False
     if path == STATUS_PATH:
         return True
-    return path.startswith(STATUS_D) and "/" not in path[len(STATUS_D):] and not path.endswith(".md5sums")
+    rest = path[len(STATUS_D):]
+    return path.startswith(STATUS_D) and "/" not in rest and not rest.endswith(".md5sums")
 
 
 def _parse_db(file: FileInput) -> AnalyzerResult:

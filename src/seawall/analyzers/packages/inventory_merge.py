@@ -8,7 +8,8 @@ Rules (after Trivy's applier and its "installed by OS packages" rule):
   ``python3-*`` dist-info, RHEL's ``python3-requests``...): the OS package already
   covers them and the distro's own advisories apply;
 - lock-file entries are dropped when the same package is installed under the lock
-  file's directory;
+  file's directory (npm ``node_modules``, Composer ``vendor``), or anywhere for
+  ecosystems that install globally (gems);
 - deb packages get licenses from their DEP-5 copyright files; every package a purl.
 """
 
@@ -30,6 +31,8 @@ from seawall.model.package import Package
 from seawall.model.report import OSInfo
 
 OS_PACKAGE_TYPES = frozenset({"deb", "rpm", "apk"})
+PROJECT_LOCAL_TYPES = frozenset({"npm", "composer"})
+"""Ecosystems whose lock files are installed under the project directory."""
 
 
 def _layer_rank(layer_order: list[str]) -> dict[str | None, int]:
@@ -98,6 +101,8 @@ def merge_inventory(files: Iterable[FileResult], os_info: OSInfo | None,
                 installed[(pkg.type, pkg.name, pkg.version)].append(pkg.path or "")
     for pkg in lock_packages:
         project = posixpath.dirname(pkg.path or "") + "/"
+        if pkg.type not in PROJECT_LOCAL_TYPES:
+            project = "/"
         paths = installed.get((pkg.type, pkg.name, pkg.version), [])
         if not any(p.startswith(project) for p in paths):
             packages.append(pkg)

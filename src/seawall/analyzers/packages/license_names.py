@@ -49,8 +49,10 @@ _ALIASES = {
     "gfdl-1.3": "GFDL-1.3-only",
 }
 
-_GNU = re.compile(r"^(?P<kind>a?gpl|lgpl)[- ]?v?(?P<ver>\d(?:\.\d)?)(?P<plus>\+)?(?:-only|-or-later)?$",
-                  re.IGNORECASE)
+_GNU = re.compile(
+    r"^(?P<kind>a?gpl|lgpl)[- ]?v?(?P<ver>\d(?:\.\d)?)(?P<plus>\+)?(?:-only|-or-later)?$",
+    re.IGNORECASE,
+)
 _GNU_PLUS_SUFFIX = re.compile(r"-or-later$", re.IGNORECASE)
 
 

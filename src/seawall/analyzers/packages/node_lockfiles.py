@@ -77,22 +77,23 @@ def yarn_lock_entries(text: str) -> Iterator[tuple[str, str, bool]]:
             resolution = str(entry.get("resolution") or "")
             if "@npm:" not in resolution[1:]:
                 continue  # workspace:, link:, patch: ... are not registry packages
-            name = resolution[: resolution.index("@npm:", 1)]
+            berry_name = resolution[: resolution.index("@npm:", 1)]
             version = str(entry.get("version") or "")
-            if name and version:
-                yield name, version, False
+            if berry_name and version:
+                yield berry_name, version, False
         return
-    name: str | None = None
+    current: str | None = None
     for line in text.splitlines():
         if not line or line.startswith("#"):
             continue
         if not line[0].isspace():
-            name = _name_from_spec(line.rstrip(":").split(",")[0]) if line.endswith(":") else None
+            spec = line.rstrip(":").split(",")[0]
+            current = _name_from_spec(spec) if line.endswith(":") else None
             continue
         match = _YARN_VERSION.match(line)
-        if name and match:
-            yield name, match.group(1), False
-            name = None
+        if current and match:
+            yield current, match.group(1), False
+            current = None
 
 
 def _pnpm_key(key: str, slash_style: bool) -> tuple[str, str] | None:

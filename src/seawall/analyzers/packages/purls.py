@@ -100,7 +100,7 @@ def package_from_purl(purl: str) -> Package:
     version = parsed.version or ""
     if pkg_type == "maven":
         name = f"{parsed.namespace}:{parsed.name}" if parsed.namespace else parsed.name
-    elif parsed.namespace:
+    elif parsed.namespace and pkg_type not in _OS_TYPES:  # OS purls: namespace = distro
         name = f"{parsed.namespace}/{parsed.name}"
     else:
         name = parsed.name

@@ -66,7 +66,8 @@ def _apply_properties(pkg: Package, props: dict[str, str]) -> None:
         src_epoch = props.get("aquasecurity:trivy:SrcEpoch")
         if src_version:
             version = f"{src_version}-{src_release}" if src_release else src_version
-            pkg.source_version = f"{src_epoch}:{version}" if src_epoch and src_epoch != "0" else version
+            has_epoch = bool(src_epoch) and src_epoch != "0"
+            pkg.source_version = f"{src_epoch}:{version}" if has_epoch else version
     trivy_layer = props.get("aquasecurity:trivy:LayerDiffID")
     if trivy_layer and not pkg.layer:
         pkg.layer = trivy_layer
@@ -81,8 +82,10 @@ def _os_info(name: str, version: str) -> OSInfo:
 
 def read_cyclonedx(doc: dict[str, Any]) -> SbomContent:
     """Packages and OS of a CycloneDX JSON document."""
-    meta = doc.get("metadata") if isinstance(doc.get("metadata"), dict) else {}
-    root = meta.get("component") if isinstance(meta.get("component"), dict) else {}
+    meta = doc.get("metadata")
+    meta = meta if isinstance(meta, dict) else {}
+    root = meta.get("component")
+    root = root if isinstance(root, dict) else {}
     content = SbomContent(format="cyclonedx", name=str(root.get("name") or "sbom"))
     for comp in _walk_components(doc.get("components")):
         if comp.get("type") == "operating-system" and content.os is None:

@@ -22,6 +22,7 @@ from seawall.analyzers.secret.rules import MAX_WINDOW, ContentRule, RuleSet
 from seawall.analyzers.secret.value_filters import (
     is_keyword_echo,
     is_placeholder,
+    is_setting_key,
     looks_like_identifier,
     masked_evidence,
     shannon_entropy,
@@ -29,7 +30,7 @@ from seawall.analyzers.secret.value_filters import (
 
 CONFIG_STYLE_PATH = re.compile(
     r"(?i)(?:\.(?:env|ini|cfg|conf|config|cnf|properties|ya?ml|toml|tfvars|sh|bash|zsh"
-    r"|envrc|service|example|sample|template|dist|list)"
+    r"|envrc|service|example|sample|template|dist|list|md|rst|adoc)"
     r"|/\.?env(?:\.[\w.-]{1,40})?|/(?:docker|container)file(?:\.[\w.-]{1,40})?"
     r"|_history|/\.netrc|/\.pgpass|/credentials)$|^/etc/"
 )
@@ -182,23 +183,27 @@ class SecretEngine:
         for ri, ws, we in windows:
             rule = self.rules[ri]
             for m in rule.pattern.finditer(buf[ws:we]):
-                found.append((ws + m.start(), rule, m, ws))
+                gi = _secret_group(rule, m)
+                found.append((ws + (m.start(gi) if gi else m.start()), rule, m, ws))
         found.sort(key=lambda f: f[0])
         line, counted = base_line, 0
-        for start, rule, m, ws in found:
+        for s_start, rule, m, ws in found:
             gi = _secret_group(rule, m)
-            s_start = ws + (m.start(gi) if gi else m.start())
             key = (rule.id, base + s_start)
             if key in seen:
                 continue
             seen.add(key)
             raw = m.group(gi) if gi else m.group(0)
             secret = raw.decode("utf-8", "replace")
-            line_text = _line_at(buf, start)
+            line_text = _line_at(buf, s_start)
             if not self._keep(rule, secret, m, line_text):
                 continue
-            line += buf.count(b"\n", counted, start)
-            counted = start
+            # PEM bodies start after the BEGIN line's newline: report the BEGIN line.
+            at = s_start if not rule.multiline else ws + m.start()
+            if at < counted:
+                at = counted
+            line += buf.count(b"\n", counted, at)
+            counted = at
             if len(out.matches) >= self.limits.max_matches:
                 out.dropped_matches += 1
                 continue
@@ -231,9 +236,9 @@ class SecretEngine:
             return False
         if rule.generic:
             key = _named(m, "key")
-            if is_placeholder(secret) or is_keyword_echo(secret, key):
+            if is_placeholder(secret) or is_keyword_echo(secret, key) or is_setting_key(key):
                 return False
-            if _named(m, "bare") and looks_like_identifier(secret):
+            if _named(m, "bare") and (looks_like_identifier(secret) or secret[-1] in ",);"):
                 return False
         return True
 

@@ -109,6 +109,8 @@ class ContentRule:
     """The match may span lines (PEM blocks): the window runs forward from the hit."""
     window: int = DEFAULT_WINDOW
     min_length: int = 0
+    enabled: bool = True
+    """False: off unless the user's config lists it in ``enable_rules``."""
     description: str = ""
     remediation: str = ""
     references: tuple[str, ...] = ()
@@ -216,6 +218,7 @@ def parse_content_rule(d: Mapping[str, Any], family: str, defaults: Mapping[str,
         multiline=bool(d.get("multiline", False)),
         window=window,
         min_length=int(d.get("min_length", 0)),
+        enabled=bool(d.get("enabled", True)),
         description=_text(d, "description") or _text(defaults, "description"),
         remediation=_text(d, "remediation") or _text(defaults, "remediation"),
         references=_str_list(d.get("references")) or _str_list(defaults.get("references")),

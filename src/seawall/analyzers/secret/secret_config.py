@@ -4,6 +4,7 @@ YAML (``seawall-secret.yaml``)::
 
     use_builtin_rules: true          # false: only the rules below
     disable_rules: [SW-SEC-GEN-004]
+    enable_rules: [SW-SEC-KEY-004]   # rules that are off by default
     skip_paths: ['^/usr/share/doc/', '/node_modules/']   # regexes on the absolute path
     allow: ['^AKIA[A-Z0-9]{12}EXAMPLE$']                  # regexes on the secret value
     max_file_size: 16777216
@@ -49,6 +50,8 @@ class SecretConfig:
 
     use_builtin_rules: bool = True
     disable_rules: set[str] = field(default_factory=set)
+    enable_rules: set[str] = field(default_factory=set)
+    """Built-in rules that are off by default (``enabled: false``) to turn on."""
     custom: RuleSet = field(default_factory=RuleSet)
     allow: list[re.Pattern[str]] = field(default_factory=list)
     """Secrets matching any of these are not reported."""
@@ -63,12 +66,13 @@ class SecretConfig:
         """Built-in (unless disabled) plus custom rules, minus disabled IDs."""
         base = load_builtin_rules() if self.use_builtin_rules else RuleSet()
         merged = RuleSet(base.content + self.custom.content, base.paths + self.custom.paths)
-        unknown = self.disable_rules - set(merged.ids())
+        unknown = (self.disable_rules | self.enable_rules) - set(merged.ids())
         if unknown:
             raise SecretConfigError(
-                f"{self.source}: disable_rules names unknown rules: {', '.join(sorted(unknown))}"
+                f"{self.source}: unknown rule ids: {', '.join(sorted(unknown))}"
             )
-        return merged.without(self.disable_rules)
+        off = {r.id for r in merged.content if not r.enabled} - self.enable_rules
+        return merged.without(self.disable_rules | off)
 
     def is_skipped(self, path: str) -> bool:
         """Does a skip pattern match ``path``?"""
@@ -113,7 +117,7 @@ def load_secret_config(path: str) -> SecretConfig:
 def _from_yaml(doc: Any, where: str) -> SecretConfig:
     if not isinstance(doc, Mapping):
         raise SecretConfigError(f"secret config {where}: expected a mapping at the top level")
-    known = {"use_builtin_rules", "disable_rules", "skip_paths", "allow", "max_file_size",
+    known = {"use_builtin_rules", "disable_rules", "enable_rules", "skip_paths", "allow", "max_file_size",
              "rules", "path_rules", "family", "defaults"}
     extra = set(doc) - known
     if extra:
@@ -123,6 +127,7 @@ def _from_yaml(doc: Any, where: str) -> SecretConfig:
     return SecretConfig(
         use_builtin_rules=bool(doc.get("use_builtin_rules", True)),
         disable_rules={str(r) for r in doc.get("disable_rules") or []},
+        enable_rules={str(r) for r in doc.get("enable_rules") or []},
         custom=custom,
         allow=_regex_list(doc.get("allow"), where),
         skip_paths=_regex_list(doc.get("skip_paths"), where),

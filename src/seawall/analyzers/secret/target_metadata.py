@@ -26,6 +26,21 @@ def _label_items(labels: Any) -> Iterator[tuple[str, str]]:
             yield str(key), f"{key}={value}"
 
 
+def build_args(created_by: str) -> list[tuple[str, str]]:
+    """``|2 A=1 B=2 /bin/sh -c ...`` (how BuildKit/docker record the build args a RUN
+    saw) -> [("A", "A=1"), ("B", "B=2")]."""
+    if not created_by.startswith("|"):
+        return []
+    head, _, rest = created_by[1:].partition(" ")
+    if not head.isdigit():
+        return []
+    out = []
+    for token in rest.split(" ")[: int(head)]:
+        if "=" in token:
+            out.append((token.split("=", 1)[0], token))
+    return out
+
+
 def history_layers(config: Mapping[str, Any]) -> list[tuple[int, str, str | None]]:
     """(history index, created_by, diff_id of the layer it made or None) per step."""
     diff_ids = list((config.get("rootfs") or {}).get("diff_ids") or [])
@@ -53,6 +68,13 @@ def scan_image_config(engine: SecretEngine, config: Mapping[str, Any]) -> list[F
                                     sniff=False)
         out += findings_from_matches(outcome.matches, None, layer, resource=f"history[{i}]",
                                      where=f"image history step {i} (created_by)")
+        for name, text in build_args(created_by):
+            outcome = engine.scan_bytes(text.encode("utf-8", "replace"), config_style=True,
+                                        sniff=False)
+            out += findings_from_matches(
+                outcome.matches, None, layer, resource=f"history[{i}]:BuildArg:{name}",
+                where=f"build argument {name} of image history step {i}",
+            )
     return out
 
 

@@ -16,7 +16,7 @@ from collections import Counter
 PLACEHOLDER_WORDS: tuple[str, ...] = (
     "changeme", "change_me", "change-me", "changeit", "example", "sample", "dummy",
     "placeholder", "redacted", "replace", "insert", "your_", "your-", "yourpass",
-    "yoursecret", "yourtoken", "xxxx", "****", "....", "----", "____", "<", ">",
+    "yoursecret", "yourtoken", "xxxx", "****", "....", "----", "____",
     "notreal", "not_real", "not-real", "fake", "mock", "foobar", "todo", "fixme",
     "secret_here", "password_here", "token_here", "key_here", "enter_", "put_",
     "lorem", "ipsum", "none", "null", "undefined", "nil", "true", "false", "string",
@@ -24,9 +24,48 @@ PLACEHOLDER_WORDS: tuple[str, ...] = (
 )
 """Substrings (lower-case) that mark a value as a documentation or test placeholder."""
 
+PLACEHOLDER_STEMS: tuple[str, ...] = ("password", "passwd", "secret", "token", "test")
+"""A generic value containing one of these names itself rather than being a secret."""
+
+COMMON_WORDS = frozenset(
+    """a an the my your our some any new old other different default sample demo dev
+    local prod production staging test tests testing fake dummy mock example value values
+    name names key keys secret secrets token tokens password passwords pass passwd pwd user
+    users username admin administrator root guest login logout auth oauth cert certs
+    certificate private public priv pub id uuid ca rsa ecdsa ed25519 ssh ssl tls api app
+    application client server service db database data credential credentials method
+    field string str int bool none null nil empty blank foo bar baz qux hello world abc
+    xyz good bad ignored unknown invalid valid wrong right correct incorrect one two three
+    here there this that it is not no yes ok true false on off enabled disabled read write
+    access refresh bearer basic session cookie config configuration setting settings env
+    environment file path url host port store trust keystore truststore encrypted
+    decrypted hash salt signature sign signing verify my-app""".split()
+)
+"""Words whose combinations (``some-value``, ``my_login_method``) are names, not secrets."""
+
+WEAK_DEFAULTS = frozenset(
+    "admin root guest user pass test demo default secret password letmein welcome qwerty "
+    "master changeit postgres mysql redis".split()
+)
+"""Whole values that are default or example passwords (weak-password territory, not
+leaked secrets)."""
+
+_NON_SECRET_KEY_PARTS = frozenset(
+    """hash hashed salt sha sha1 sha2 sha256 sha512 md5 crypt crypted digest scheme method
+    field column type name label policy length size count min max minimum maximum regex
+    pattern format file path dir url uri placeholder prompt hint message error expiry
+    expires expiration ttl timeout header param mode enabled required reset endpoint
+    provider strategy version rotation id ids kind algorithm algo ref env var uuid
+    parameters params encryption""".split()
+)
+_KEY_PARTS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+"""Key names that hold settings about a secret, not the secret itself."""
+
 _TEMPLATE = re.compile(
     r"\$\{|\$\(|\{\{|\}\}|%\(|%[sd]\b|#\{|@\{|\$[A-Za-z_]|^\$|^%|%$|^@.{0,80}@$|\[\[|^\{.{0,200}\}$"
+    r"|^<.{0,200}>$|^\[.{0,200}\]$|<%|%>"
 )
+_HEADER_NAME = re.compile(r"^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$")
 _SEQUENCES = ("0123456789", "abcdefghijklmnopqrstuvwxyz", "qwertyuiop", "asdfghjkl")
 _IDENTIFIER = re.compile(
     r"^(?:[a-z][a-z0-9]{0,40}(?:[._][a-z][a-z0-9]{0,40}){1,6}|[a-z]{1,30}[A-Z][a-zA-Z]{0,40})$"
@@ -58,9 +97,22 @@ def is_placeholder(value: str) -> bool:
         return True
     if len(set(low)) <= 2:
         return True
+    if any(stem in low for stem in PLACEHOLDER_STEMS) or low in WEAK_DEFAULTS:
+        return True
+    if _HEADER_NAME.match(v):
+        return True
+    parts = [p for p in re.split(r"[-_. ]", low) if p]
+    if parts and all(p in COMMON_WORDS or p.isdigit() for p in parts):
+        return True
     if any(low in seq or seq in low for seq in _SEQUENCES if len(low) >= 4):
         return True
     return v.isdigit() and len(v) < 12
+
+
+def is_setting_key(key: str) -> bool:
+    """``password_hash``, ``token_ttl``, ``secret_name``: the key describes a secret."""
+    parts = {p.lower() for p in _KEY_PARTS.findall(key)}
+    return bool(parts & _NON_SECRET_KEY_PARTS)
 
 
 def looks_like_identifier(value: str) -> bool:

@@ -54,7 +54,7 @@ def _get_token(kind: int, s: str, pos: int) -> tuple[int, int, int]:
     i = pos
     value = 0
     forced = _INVALID
-    if kind == _DIGIT_OR_ZERO and s[i] == "0":
+    if kind == _DIGIT_OR_ZERO and s[i] == "0" and s[i + 1 : i + 2].isdigit():
         # a component with leading zeros sorts like a decimal fraction (1.01 < 1.1)
         while i < len(s) and s[i] == "0":
             i += 1

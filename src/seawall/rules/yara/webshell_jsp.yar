@@ -1,0 +1,143 @@
+// seawall first-party rules: JSP / JSPX webshells (Apache-2.0, written for seawall).
+
+rule SW_MAL_JSP_RequestToExec
+{
+    meta:
+        id = "SW-MAL-JSP-001"
+        title = "JSP webshell: request parameter executed as an OS command"
+        severity = "critical"
+        family = "webshell-jsp"
+        attack = "T1505.003"
+        references = "https://attack.mitre.org/techniques/T1505/003/"
+        description = "A JSP page runs Runtime.exec()/ProcessBuilder on data from the HTTP request."
+    strings:
+        $direct = /(getRuntime\s*\(\s*\)\s*\.\s*exec|new\s+ProcessBuilder)\s*\([^;]{0,120}request\s*\.\s*getParameter/
+        $exec = /getRuntime\s*\(\s*\)\s*\.\s*exec\s*\(|new\s+ProcessBuilder\s*\(|ProcessImpl|UNIXProcess/
+        $param = /request\s*\.\s*getParameter\s*\(/
+        $jsp = /<%|<jsp:|jsp:scriptlet|jsp:declaration/
+        $cmd = /["'](cmd\.exe|\/bin\/(ba)?sh|cmd|\/c|-c)["']/
+    condition:
+        $direct or ($jsp and $exec and $param and $cmd)
+}
+
+rule SW_MAL_JSP_ClassLoaderShell
+{
+    meta:
+        id = "SW-MAL-JSP-002"
+        title = "JSP webshell: request body decrypted and loaded as a Java class (Behinder/Godzilla style)"
+        severity = "critical"
+        family = "webshell-jsp"
+        attack = "T1505.003"
+        references = "https://github.com/rebeyond/Behinder"
+        description = "A ClassLoader subclass calls defineClass() on bytes decrypted from the request: the loader of Behinder (冰蝎), Godzilla (哥斯拉) and AntSword JSP shells."
+    strings:
+        $loader = /extends\s+ClassLoader/
+        $define = /defineClass\s*\(/
+        $refl = /getDeclaredMethod\s*\(\s*["']defineClass["']/
+        $cipher = /Cipher\s*\.\s*getInstance\s*\(/
+        $b64 = /(BASE64Decoder|Base64\s*\.\s*getDecoder|decodeBuffer|base64Decode|Base64\.decode)/
+        $req = /request\s*\.\s*(getReader|getInputStream|getParameter)|pageContext|getParameter/
+        $jsp = /<%|<jsp:|jsp:scriptlet|jsp:declaration/
+    condition:
+        $jsp and $req and (($loader and $define) or $refl) and ($cipher or $b64)
+}
+
+rule SW_MAL_JSP_Behinder
+{
+    meta:
+        id = "SW-MAL-JSP-010"
+        title = "Behinder (冰蝎) JSP webshell"
+        severity = "critical"
+        family = "webshell-behinder"
+        attack = "T1505.003"
+        references = "https://github.com/rebeyond/Behinder"
+        description = "Behinder's JSP server: an AES key in the session ('u') and a class U defined from the decrypted request."
+    strings:
+        $u = /class\s+U\s+extends\s+ClassLoader/
+        $sess = /session\s*\.\s*(putValue|setAttribute)\s*\(\s*["']u["']/
+        $aes = /Cipher\s*\.\s*getInstance\s*\(\s*["']AES["']\s*\)/
+    condition:
+        $u and ($sess or $aes)
+}
+
+rule SW_MAL_JSP_Godzilla
+{
+    meta:
+        id = "SW-MAL-JSP-011"
+        title = "Godzilla (哥斯拉) JSP webshell"
+        severity = "critical"
+        family = "webshell-godzilla"
+        attack = "T1505.003"
+        references = "https://github.com/BeichenDream/Godzilla"
+        description = "Godzilla's JSP/JSPX server: md5(pass+key) marker, AES payload kept in the session as 'payload'."
+    strings:
+        $md5 = /String\s+md5\s*=\s*md5\s*\(\s*pass\s*\+\s*xc\s*\)/
+        $xc = /String\s+xc\s*=\s*["'][0-9a-f]{16}["']/
+        $payload = /getAttribute\s*\(\s*["']payload["']\s*\)/
+        $loader = /extends\s+ClassLoader/
+    condition:
+        ($md5 or $xc or $payload) and $loader
+}
+
+rule SW_MAL_JSP_ChinaChopper
+{
+    meta:
+        id = "SW-MAL-JSP-012"
+        title = "China Chopper (中国菜刀) / AntSword JSP server"
+        severity = "critical"
+        family = "webshell-chinachopper"
+        attack = "T1505.003"
+        references = "https://www.mandiant.com/resources/blog/breaking-down-the-china-chopper-web-shell-part-i"
+        description = "The Chopper JSP server's command dispatcher: single-letter actions (A..Q) mapped to file-system, database and command functions over an encoded request parameter."
+    strings:
+        $z = /request\s*\.\s*getParameter\s*\(\s*["']z[0-9]["']\s*\)/
+        $cs = /String\s+cs\s*=\s*request\s*\.\s*getParameter/
+        $e = /EC\s*\(\s*request\s*\.\s*getParameter/
+        $z0 = /["']z0["']/
+    condition:
+        ($z and $z0) or $cs or $e
+}
+
+rule SW_MAL_JSP_FileManager
+{
+    meta:
+        id = "SW-MAL-JSP-003"
+        title = "JSP webshell: file manager / command console toolkit"
+        severity = "high"
+        family = "webshell-jsp"
+        attack = "T1505.003"
+        references = "https://attack.mitre.org/techniques/T1505/003/"
+        description = "A JSP page combines OS command execution with file browsing/upload over request parameters (JspSpy, jshell, cmdjsp style)."
+    strings:
+        $exec = /getRuntime\s*\(\s*\)\s*\.\s*exec\s*\(|new\s+ProcessBuilder\s*\(/
+        $param = /request\s*\.\s*getParameter\s*\(/
+        $f1 = /new\s+File(Output|Input)Stream\s*\(/
+        $f2 = /\.listFiles\s*\(\s*\)/
+        $f3 = /\.delete\s*\(\s*\)/
+        $n1 = "JspSpy" nocase
+        $n2 = "jshell" nocase
+        $n3 = "webshell" nocase
+        $n4 = "cmdjsp" nocase
+        $n5 = "ShellCommand" nocase
+        $jsp = /<%|<jsp:/
+    condition:
+        $jsp and $param and (($exec and 2 of ($f*)) or ($exec and any of ($n*)) or (any of ($n*) and 2 of ($f*)))
+}
+
+rule SW_MAL_JSP_MemoryShell
+{
+    meta:
+        id = "SW-MAL-JSP-004"
+        title = "JSP memory webshell: registers a servlet, filter, listener or WebSocket endpoint at run time"
+        severity = "critical"
+        family = "webshell-jsp"
+        attack = "T1505.003"
+        references = "https://attack.mitre.org/techniques/T1505/003/"
+        description = "A JSP page that registers a new request handler in the running container (memory shell) and executes commands from it."
+    strings:
+        $ws = /ServerEndpointConfig\s*\.\s*Builder\s*\.\s*create/
+        $filter = /(addFilterDef|addFilterMapBefore|FilterDef\s*\(|addServletMappingDecoded|addApplicationEventListener|registerServlet)/
+        $exec = /getRuntime\s*\(\s*\)\s*\.\s*exec\s*\(|new\s+ProcessBuilder\s*\(/
+    condition:
+        ($ws or $filter) and $exec
+}
