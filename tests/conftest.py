@@ -17,6 +17,7 @@ import shlex
 import socket
 import subprocess
 import sys
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -206,19 +207,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(scope="session")
 def lab() -> Lab:
-    """The running lab; brought up once (``scripts/lab.sh up``) if it is not."""
+    """The running lab, brought up to date once per session with ``scripts/lab.sh up``
+    (under a second when nothing changed; builds fixture images that did change).
+    ``SEAWALL_LAB_NO_UP=1`` uses the lab as it is."""
     if os.environ.get("SEAWALL_SKIP_LAB") == "1":
         pytest.skip("SEAWALL_SKIP_LAB=1")
     env_file = lab_dir() / "lab.env"
-    if not _lab_answers(env_file):
+    if os.environ.get("SEAWALL_LAB_NO_UP") != "1" or not _lab_answers(env_file):
         proc = subprocess.run([str(LAB_SCRIPT), "up"], capture_output=True, text=True,
                               stdin=subprocess.DEVNULL, check=False)
-        if proc.returncode != 0 and not env_file.exists():
-            pytest.fail(f"scripts/lab.sh up failed (exit {proc.returncode}):\n"
-                        f"{proc.stderr[-4000:]}")
-        # A failed fixture build still leaves the other images usable; tests of the
-        # missing ones fail by name in Lab.ref().
         if not _lab_answers(env_file):
-            pytest.fail(f"lab still not reachable after scripts/lab.sh up:\n"
-                        f"{proc.stderr[-4000:]}")
+            pytest.fail(f"the lab is not reachable; scripts/lab.sh up exited "
+                        f"{proc.returncode}:\n{proc.stderr[-4000:]}")
+        if proc.returncode != 0:
+            # A broken fixture image leaves the others usable: tests of the missing one
+            # fail by name in Lab.ref(); everyone else gets on with it.
+            warnings.warn(f"scripts/lab.sh up exited {proc.returncode}: "
+                          f"{proc.stderr.strip().splitlines()[-1:]}", stacklevel=1)
     return Lab.from_env_file(env_file)

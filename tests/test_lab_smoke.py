@@ -20,25 +20,27 @@ SKOPEO_TRANSPORTS = ("docker-daemon", "docker-archive", "docker-save", "oci", "o
                      "docker", "docker-auth")
 
 
-def skopeo_inspect(lab: Lab, ref: str, *, config: bool = False, raw: bool = False) -> dict:
-    argv = ["skopeo", "inspect", "--tls-verify=false"]
+def skopeo_argv(lab: Lab, ref: str, *options: str) -> list[str]:
+    """``skopeo inspect`` of ``ref`` with the lab's credentials and engine address."""
+    argv = ["skopeo", "inspect", "--tls-verify=false", *options]
     if ref.startswith(f"docker://{lab.auth_registry}/"):
         argv += ["--creds", f"{lab.auth_user}:{lab.auth_password}"]
-    if config:
-        argv.append("--config")
-    if raw:
-        argv.append("--raw")
-    proc = subprocess.run([*argv, ref], capture_output=True, text=True, check=False)
+    if ref.startswith("docker-daemon:") and lab.docker_host:
+        argv += ["--daemon-host", lab.docker_host]  # skopeo ignores DOCKER_HOST
+    return [*argv, ref]
+
+
+def skopeo_inspect(lab: Lab, ref: str, *, raw: bool = False) -> dict:
+    proc = subprocess.run(skopeo_argv(lab, ref, *(["--raw"] if raw else [])),
+                          capture_output=True, text=True, check=False)
     assert proc.returncode == 0, f"skopeo inspect {ref}: {proc.stderr}"
     return json.loads(proc.stdout)
 
 
 def config_digest(lab: Lab, ref: str) -> str:
     """sha256 of the raw image config: the image ID, whatever the manifest format."""
-    argv = ["skopeo", "inspect", "--tls-verify=false", "--config", "--raw"]
-    if ref.startswith(f"docker://{lab.auth_registry}/"):
-        argv += ["--creds", f"{lab.auth_user}:{lab.auth_password}"]
-    proc = subprocess.run([*argv, ref], capture_output=True, check=False)
+    proc = subprocess.run(skopeo_argv(lab, ref, "--config", "--raw"), capture_output=True,
+                          check=False)
     assert proc.returncode == 0, f"skopeo inspect --config {ref}: {proc.stderr.decode()}"
     return "sha256:" + hashlib.sha256(proc.stdout).hexdigest()
 

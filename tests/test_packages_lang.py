@@ -50,6 +50,18 @@ def test_python_dist_info_and_eggs() -> None:
     assert (legacy.name, legacy.version, legacy.licenses) == ("legacy-tool", "0.3", [])
 
 
+def test_executable_metadata_file_is_still_metadata(tmp_path: Path) -> None:
+    # pip installs some wheels' METADATA with mode 0755; size over the ELF probe's floor
+    dist = tmp_path / "usr/local/lib/python3.11/dist-packages/idna-2.7.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: idna\nVersion: 2.7\n\n"
+                                   + "x" * 8000)
+    (dist / "METADATA").chmod(0o755)
+    path = "/usr/local/lib/python3.11/dist-packages/idna-2.7.dist-info/METADATA"
+    result = analyze(tmp_path, path)
+    assert nv(result) == [("idna", "2.7")]
+
+
 def test_python_license_precedence() -> None:
     name, version, licenses = parse_core_metadata(
         "Metadata-Version: 2.4\nName: x\nVersion: 1\nLicense-Expression: MIT OR Apache-2.0\n"

@@ -38,7 +38,9 @@ def accounts_archive(lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> str:
     tag = f"seawall-lab/{LAB_IMAGE}:latest"
     subprocess.run(
         ["docker", "build", "-q", "-t", tag, str(REPO / "tests" / "lab" / "images" / LAB_IMAGE)],
-        check=True, capture_output=True, timeout=600,
+        check=True,
+        capture_output=True,
+        timeout=600,
     )
     subprocess.run(["docker", "save", "-o", str(out), tag], check=True, timeout=300)
     return f"docker-archive:{out}"
@@ -56,8 +58,18 @@ def test_python_and_shell_plugins_report_on_a_lab_image(
     accounts_archive: str, tmp_path: Path
 ) -> None:
     proc = _seawall(
-        "image", accounts_archive, "--scanners", "none", "--plugin-dir", str(EXAMPLES),
-        "--plugin", "uid0-accounts", "--plugin", "empty-password", "--format", "json",
+        "image",
+        accounts_archive,
+        "--scanners",
+        "none",
+        "--plugin-dir",
+        str(EXAMPLES),
+        "--plugin",
+        "uid0-accounts",
+        "--plugin",
+        "empty-password",
+        "--format",
+        "json",
         cache=tmp_path,
     )
     assert proc.returncode == 0, proc.stderr
@@ -74,7 +86,9 @@ def test_python_and_shell_plugins_report_on_a_lab_image(
         assert uid0["location"]["layer"] == layers[-1]["diff_id"]
     (empty,) = rules["SWX-SH-001"]
     assert empty["title"] == "Account bob has an empty password"
-    assert empty["location"]["path"] == "/etc/shadow" and empty["extra"]["plugin"] == "empty-password"
+    assert (
+        empty["location"]["path"] == "/etc/shadow" and empty["extra"]["plugin"] == "empty-password"
+    )
     assert [f["location"]["path"] for f in rules["SWX-PY-002"]] == ["/etc/motd.local"]
 
 
@@ -84,7 +98,11 @@ def test_python_plugin_standalone_prints_a_report(accounts_archive: str, tmp_pat
     env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env["PATH"]
     proc = subprocess.run(
         [str(EXAMPLES / "uid0_accounts.py"), "scan", "image", accounts_archive, "--format", "json"],
-        capture_output=True, text=True, env=env, timeout=300, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
@@ -97,8 +115,16 @@ def test_plugins_on_a_rootfs_with_table_output_and_gate(tmp_path: Path) -> None:
     (root / "etc").mkdir(parents=True)
     (root / "etc" / "passwd").write_text("root:x:0:0::/root:/bin/sh\nadm2:x:0:0::/:/bin/sh\n")
     (root / "etc" / "shadow").write_text("root:*:1::::::\nadm2::1::::::\n")
-    args = ["rootfs", str(root), "--scanners", "none", "--plugin-dir", str(EXAMPLES),
-            "--plugin", "all"]
+    args = [
+        "rootfs",
+        str(root),
+        "--scanners",
+        "none",
+        "--plugin-dir",
+        str(EXAMPLES),
+        "--plugin",
+        "all",
+    ]
     table = _seawall(*args, cache=tmp_path)
     assert table.returncode == 0, table.stderr
     assert "SWX-PY-001" in table.stdout and "SWX-SH-001" in table.stdout
@@ -107,21 +133,24 @@ def test_plugins_on_a_rootfs_with_table_output_and_gate(tmp_path: Path) -> None:
     gated = _seawall(*args, "--fail-on", "high", "-f", "json", cache=tmp_path)
     assert gated.returncode == 1
     assert len(json.loads(gated.stdout)["findings"]) == 2
-    custom = _seawall(*args, "--exit-code", "9", "--severity", "critical", "-f", "json",
-                      cache=tmp_path)
+    custom = _seawall(
+        *args, "--exit-code", "9", "--severity", "critical", "-f", "json", cache=tmp_path
+    )
     assert custom.returncode == 0 and json.loads(custom.stdout)["findings"] == []
 
 
 def test_plugin_list_and_info(tmp_path: Path) -> None:
-    listed = _seawall("plugin", "list", "--plugin-dir", str(EXAMPLES), "--format", "json",
-                      cache=tmp_path)
+    listed = _seawall(
+        "plugin", "list", "--plugin-dir", str(EXAMPLES), "--format", "json", cache=tmp_path
+    )
     assert listed.returncode == 0, listed.stderr
     rows = {r["name"]: r for r in json.loads(listed.stdout)}
     assert rows["empty-password"]["kind"] == "external"
     assert rows["uid0-accounts"]["targets"] == ["container", "image", "rootfs"]
     assert any(r["kind"] == "builtin" for r in rows.values())
-    info = _seawall("plugin", "info", "empty-password", "--plugin-dir", str(EXAMPLES),
-                    cache=tmp_path)
+    info = _seawall(
+        "plugin", "info", "empty-password", "--plugin-dir", str(EXAMPLES), cache=tmp_path
+    )
     manifest = json.loads(info.stdout)
     assert manifest["manifestVersion"] == 1 and manifest["timeout"] == 30
     assert manifest["path"] == str(EXAMPLES / "empty_password.sh")

@@ -40,7 +40,9 @@ def rootfs(tmp_path: Path) -> str:
     return str(root)
 
 
-def _scan(rootfs: str, plugins: list[DiscoveredPlugin], tmp_path: Path, **kw: object) -> ScanOutcome:
+def _scan(
+    rootfs: str, plugins: list[DiscoveredPlugin], tmp_path: Path, **kw: object
+) -> ScanOutcome:
     opts = ScanOptions(scanners=(), cache_dir=str(tmp_path / "cache"), **kw)  # type: ignore[arg-type]
     with seawall.open_rootfs(rootfs) as target:
         return ScanDriver(opts, plugins).scan(target)
@@ -53,7 +55,9 @@ def _errors(outcome: ScanOutcome, plugin: str) -> list[str]:
 def test_crashing_plugin_is_an_error_and_others_still_report(
     fixture_plugins: dict[str, DiscoveredPlugin], rootfs: str, tmp_path: Path
 ) -> None:
-    outcome = _scan(rootfs, [fixture_plugins["fx-crash"], fixture_plugins["uid0-accounts"]], tmp_path)
+    outcome = _scan(
+        rootfs, [fixture_plugins["fx-crash"], fixture_plugins["uid0-accounts"]], tmp_path
+    )
     (message,) = _errors(outcome, "fx-crash")
     assert "crashed before answering (killed by signal SIGSEGV)" in message
     assert "about to crash" in message  # the stderr tail says why
@@ -78,7 +82,11 @@ def test_hanging_plugin_is_killed_at_its_timeout_with_its_children(
     deadline = time.monotonic() + 5
     while Path(f"/proc/{child}").exists() and time.monotonic() < deadline:
         time.sleep(0.05)  # the kernel reaps the orphan asynchronously
-    state = Path(f"/proc/{child}/stat").read_text().split()[2] if Path(f"/proc/{child}").exists() else "gone"
+    state = (
+        Path(f"/proc/{child}/stat").read_text().split()[2]
+        if Path(f"/proc/{child}").exists()
+        else "gone"
+    )
     assert state in ("gone", "Z")
 
 
@@ -136,4 +144,9 @@ def test_all_misbehaving_plugins_in_parallel(
     outcome = _scan(rootfs, [fixture_plugins[n] for n in names], tmp_path, jobs=5)
     assert time.monotonic() - started < 6  # in parallel: bounded by the 2s hang
     assert sorted(f.rule_id for f in outcome.report.findings) == ["FX-FLOOD", "SWX-SH-001"]
-    assert outcome.failures == ["plugin:fx-crash", "plugin:fx-flood", "plugin:fx-garbage", "plugin:fx-hang"]
+    assert outcome.failures == [
+        "plugin:fx-crash",
+        "plugin:fx-flood",
+        "plugin:fx-garbage",
+        "plugin:fx-hang",
+    ]

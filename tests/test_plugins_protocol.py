@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 import seawall
+from seawall.plugins.bulk_channel import BulkChannel
 from seawall.plugins.host_services import HostServices
 from seawall.plugins.jsonrpc import (
     FS_ERROR,
@@ -44,8 +45,13 @@ def _refuse(method: str, params: Any) -> Any:
 class Wire:
     """Host services on one end, a plugin-side connection on the other."""
 
-    def __init__(self, target: Target, config: dict[str, str] | None = None) -> None:
-        self.services = HostServices("wire-test", target, config)
+    def __init__(
+        self,
+        target: Target,
+        config: dict[str, str] | None = None,
+        bulk: BulkChannel | None = None,
+    ) -> None:
+        self.services = HostServices("wire-test", target, config, bulk)
         h2p_r, h2p_w = os.pipe()
         p2h_r, p2h_w = os.pipe()
         self.host = JsonRpcConnection(
@@ -125,14 +131,23 @@ def test_fs_errors_keep_their_errno(wire: Wire) -> None:
 
 def test_base64_read_walk_paging_and_params(wire: Wire) -> None:
     res = wire.plugin.call("fs.read", {"path": "/etc/passwd", "offset": 5, "length": 4})
-    assert res == {"offset": 5, "eof": False, "length": 4, "data": base64.b64encode(b"x:0:").decode()}
+    assert res == {
+        "offset": 5,
+        "eof": False,
+        "length": 4,
+        "data": base64.b64encode(b"x:0:").decode(),
+    }
     tail = wire.plugin.call("fs.read", {"path": "etc/passwd", "offset": 18})
     assert base64.b64decode(tail["data"]) == b"/bin/sh\n" and tail["eof"] is True
     page = wire.plugin.call("fs.walk", {"top": "/data", "limit": 20})
     assert len(page["entries"]) == 20 and page["cursor"]
     rest = wire.plugin.call("fs.walk", {"cursor": page["cursor"], "limit": 20})
     assert len(rest["entries"]) == 11 and rest["cursor"] is None
-    for bad in ({"path": ""}, {"path": "/etc/passwd", "length": -1}, {"path": "/x", "encoding": "hex"}):
+    for bad in (
+        {"path": ""},
+        {"path": "/etc/passwd", "length": -1},
+        {"path": "/x", "encoding": "hex"},
+    ):
         with pytest.raises(RpcError) as info:
             wire.plugin.call("fs.read", bad)
         assert info.value.code == INVALID_PARAMS
@@ -151,8 +166,13 @@ def test_host_info_config_pull_report_and_log(wire: Wire) -> None:
     with pytest.raises(RpcError) as err:
         wire.plugin.call("config.pull", {"namespace": "other"})
     assert err.value.code == NOT_FOUND
-    finding = {"rule_id": "X-1", "category": "secret", "severity": "HIGH", "title": "t",
-               "location": {"path": "/etc/passwd", "line": 1}}
+    finding = {
+        "rule_id": "X-1",
+        "category": "secret",
+        "severity": "HIGH",
+        "title": "t",
+        "location": {"path": "/etc/passwd", "line": 1},
+    }
     assert wire.plugin.call("report", {"findings": [finding, finding]}) == {"accepted": 2}
     with pytest.raises(RpcError) as err:
         wire.plugin.call("report", {"finding": {**finding, "location": {"line": "one"}}})
@@ -177,8 +197,13 @@ def test_layers_are_addressable_on_images(tmp_path: Path) -> None:
             assert RemoteFileSystem(wire.plugin, layer=lower).read_bytes("/b.txt") == b"gone\n"
             assert RemoteFileSystem(wire.plugin, layer=upper).read_bytes("/a.txt") == b"two\n"
             assert merged.lstat("/a.txt").layer == upper
-            finding = {"rule_id": "X", "category": "misconfig", "severity": "low", "title": "t",
-                       "location": {"path": "/a.txt"}}
+            finding = {
+                "rule_id": "X",
+                "category": "misconfig",
+                "severity": "low",
+                "title": "t",
+                "location": {"path": "/a.txt"},
+            }
             wire.plugin.call("report", {"finding": finding})
             assert wire.services.findings[0].location.layer == upper  # filled in by the host
         finally:
@@ -191,3 +216,26 @@ def test_peer_closing_fails_pending_calls(rootfs: Target) -> None:
     with pytest.raises(ConnectionError):
         wire.plugin.call("host.info", timeout=5)
     wire.plugin.close_write()
+
+
+def test_read_many_through_shared_memory_slots(rootfs: Target) -> None:
+    # 1 MiB slots: the 3 MiB file does not fit a batch and comes back deferred/partial.
+    host_side = BulkChannel.create(slot_size=1024 * 1024)
+    assert host_side is not None
+    plugin_side = BulkChannel.attach(host_side.fd, host_side.slot_size, host_side.slots)
+    wire = Wire(rootfs, bulk=host_side)
+    try:
+        remote = RemoteFileSystem(wire.plugin, bulk=plugin_side)
+        paths = [i.path for i in rootfs.fs.walk("/") if i.is_file()]
+        got = dict(remote.read_many(paths, batch=4))
+        assert got == {p: rootfs.fs.read_bytes(p) for p in paths}
+        res = wire.plugin.call(
+            "fs.readmany", {"paths": ["/etc/passwd"], "encoding": "shm", "slot": 1}
+        )
+        assert res["storage"] == "shm" and res["files"][0]["offset"] == 1024 * 1024
+        with pytest.raises(RpcError):
+            wire.plugin.call("fs.readmany", {"paths": [], "encoding": "shm", "slot": 2})
+    finally:
+        wire.close()
+        plugin_side.close()
+        host_side.close()

@@ -21,10 +21,20 @@ def _report(ref: str = "docker-archive:app.tar") -> Report:
         target=TargetInfo("image", ref, "sha256:" + "ab" * 32, OSInfo("debian", "12")),
         packages=[Package("zlib1g", "1:1.2.13", "deb"), Package("bash", "5.2", "deb")],
         findings=[
-            Finding("SW-SEC-1", Category.SECRET, Severity.MEDIUM, "AWS key",
-                    location=Location(path="/app/.env", line=3, layer="sha256:" + "cd" * 32)),
-            Finding("CVE-2023-0001", Category.VULNERABILITY, Severity.CRITICAL, "overflow",
-                    package=PackageRef("zlib1g", "1:1.2.13", "1:1.2.13.dfsg-1")),
+            Finding(
+                "SW-SEC-1",
+                Category.SECRET,
+                Severity.MEDIUM,
+                "AWS key",
+                location=Location(path="/app/.env", line=3, layer="sha256:" + "cd" * 32),
+            ),
+            Finding(
+                "CVE-2023-0001",
+                Category.VULNERABILITY,
+                Severity.CRITICAL,
+                "overflow",
+                package=PackageRef("zlib1g", "1:1.2.13", "1:1.2.13.dfsg-1"),
+            ),
             Finding("SW-CFG-9", Category.MISCONFIG, Severity.LOW, "runs as root"),
         ],
         errors=[ErrorEntry("plugin:x", "crashed before answering")],
@@ -39,7 +49,15 @@ def test_json_is_the_schema_document_stable_and_round_trips() -> None:
     renderer.render([_report()], second, RenderOptions())
     assert first.getvalue() == second.getvalue()
     doc = json.loads(first.getvalue())
-    assert list(doc) == ["schema_version", "tool", "target", "packages", "findings", "errors", "stats"]
+    assert list(doc) == [
+        "schema_version",
+        "tool",
+        "target",
+        "packages",
+        "findings",
+        "errors",
+        "stats",
+    ]
     assert [f["severity"] for f in doc["findings"]] == ["critical", "medium", "low"]
     assert [p["name"] for p in doc["packages"]] == ["bash", "zlib1g"]
     assert Report.from_dict(doc).to_dict() == doc
@@ -55,7 +73,9 @@ def test_table_groups_by_category_and_ends_with_a_summary() -> None:
     assert "\x1b[" not in text
     lines = [line.rstrip() for line in text.splitlines()]
     assert lines[0] == "docker-archive:app.tar (image) sha256:abababababab debian 12"
-    titles = [line for line in lines if line.split(" (")[0] in ("misconfig", "secret", "vulnerability")]
+    titles = [
+        line for line in lines if line.split(" (")[0] in ("misconfig", "secret", "vulnerability")
+    ]
     assert titles == ["misconfig (1 low)", "secret (1 medium)", "vulnerability (1 critical)"]
     assert any("zlib1g 1:1.2.13 -> 1:1.2.13.dfsg-1" in line for line in lines)
     assert any("/app/.env:3 (sha256:cdcdcdcdcdcd)" in line for line in lines)
@@ -72,7 +92,8 @@ def test_output_specs() -> None:
     assert parse_output_specs([], None) == [OutputSpec("table", None)]
     assert parse_output_specs(["json"], "r.json") == [OutputSpec("json", "r.json")]
     assert parse_output_specs(["table", "json=r.json"], None) == [
-        OutputSpec("table", None), OutputSpec("json", "r.json"),
+        OutputSpec("table", None),
+        OutputSpec("json", "r.json"),
     ]
     with pytest.raises(InputError, match="only one --format can go to stdout"):
         parse_output_specs(["table", "json"], None)
@@ -89,7 +110,11 @@ def test_write_outputs_to_files_and_stdout(tmp_path: Path) -> None:
     target = tmp_path / "out" / "report.json"
     stdout = io.StringIO()
     write_outputs([_report()], [OutputSpec("table"), OutputSpec("json", str(target))], stdout)
-    assert json.loads(target.read_text())["stats"] == {"duration_s": 1.5, "files": 10, "bytes": 2048}
+    assert json.loads(target.read_text())["stats"] == {
+        "duration_s": 1.5,
+        "files": 10,
+        "bytes": 2048,
+    }
     assert sorted(p.name for p in target.parent.iterdir()) == ["report.json"]  # no temp left
     assert stdout.getvalue().rstrip().splitlines()[-1].startswith("1 target: 3 findings")
     with pytest.raises(InputError, match="cannot write"):

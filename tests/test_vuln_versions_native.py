@@ -40,7 +40,8 @@ def _dpkg_native(pairs: list[tuple[str, str]]) -> list[int]:
         'elif dpkg --compare-versions "$a" eq "$b"; then echo 0; else echo 1; fi; done'
     )
     data = "".join(f"{a} {b}\n" for a, b in pairs)
-    out = subprocess.run(["bash", "-c", script], input=data, capture_output=True, text=True, check=True)
+    out = subprocess.run(["bash", "-c", script], input=data, capture_output=True, text=True,
+                         check=True)
     return [int(x) for x in out.stdout.split()]
 
 

@@ -4,6 +4,8 @@ v3.1 formula checked against the ``cvss`` package."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -49,7 +51,7 @@ EQUAL = {
 def test_orderings_follow_the_native_tools(ecosystem: str) -> None:
     scheme = scheme_for_ecosystem(ecosystem)
     seq = ASCENDING[ecosystem]
-    for a, b in zip(seq, seq[1:], strict=False):
+    for a, b in itertools.pairwise(seq):
         assert scheme.compare(a, b) == -1, (a, b)
         assert scheme.compare(b, a) == 1, (b, a)
     for v in seq:

@@ -15,10 +15,11 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from lab import daemons, exports, fixture_images
 from lab.base_image import ensure_base_image
-from lab.commands import LabError, say
+from lab.commands import LabError, run, say
 from lab.labenv import write_lab_env
 from lab.multiarch import publish_multiarch
 from lab.paths import MULTIARCH_NAME, MULTIARCH_SOURCE, LabPaths
@@ -84,10 +85,24 @@ def up(paths: LabPaths) -> int:
     return 0
 
 
+def _unmount_below(paths: LabPaths) -> None:
+    """Lab daemons can leave mounts in the lab dir (dockerd's netns bind mount);
+    they must go before the tree can be deleted. Deepest first."""
+    root = str(paths.root) + "/"
+    mounts = []
+    for line in Path("/proc/self/mountinfo").read_text().splitlines():
+        point = line.split()[4].replace("\\040", " ")
+        if point.startswith(root):
+            mounts.append(point)
+    for point in sorted(mounts, key=len, reverse=True):
+        run(["umount", "-l", point], check=False)
+
+
 def down(paths: LabPaths, purge: bool) -> int:
     stopped = daemons.stop_all(paths) if paths.root.exists() else []
     say(f"stopped: {', '.join(stopped) or 'nothing (no daemon started by this lab)'}")
     if purge and paths.root.exists():
+        _unmount_below(paths)
         shutil.rmtree(paths.root)
         say(f"removed {paths.root}")
     return 0

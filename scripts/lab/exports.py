@@ -25,6 +25,7 @@ from lab.paths import (
     OPEN_REGISTRY,
     LabPaths,
     image_tag,
+    replacing,
 )
 
 #: Name ``ctr images import`` gives a docker-archive tagged ``seawall-lab/X:latest``.
@@ -42,34 +43,32 @@ def _oci_source(paths: LabPaths, image: str) -> str:
 
 def export_docker_archive(paths: LabPaths, image: str) -> None:
     """skopeo's docker-archive, read straight from the engine (config kept as is)."""
-    target = paths.docker_archive(image)
-    target.unlink(missing_ok=True)
     src = [f"docker-daemon:{image_tag(image)}"]
     if os.environ.get("DOCKER_HOST"):
         src = ["--src-daemon-host", os.environ["DOCKER_HOST"], *src]
-    _skopeo(paths, image, *src, f"docker-archive:{target}:{image_tag(image)}")
+    with replacing(paths.docker_archive(image)) as scratch:
+        _skopeo(paths, image, *src, f"docker-archive:{scratch}:{image_tag(image)}")
 
 
 def export_oci_layout(paths: LabPaths, image: str) -> None:
     """Uncompressed-layer OCI layout with the engine's config bytes (see oci_layout)."""
-    docker_archive_to_oci_layout(paths.docker_archive(image), paths.oci_layout(image))
+    with replacing(paths.oci_layout(image)) as scratch:
+        docker_archive_to_oci_layout(paths.docker_archive(image), scratch)
 
 
 def export_oci_archive(paths: LabPaths, image: str) -> None:
     """skopeo gzips the layers on the way: the archive has the compressed media types."""
-    target = paths.oci_archive(image)
-    target.unlink(missing_ok=True)
-    _skopeo(paths, image, _oci_source(paths, image), f"oci-archive:{target}:latest")
+    with replacing(paths.oci_archive(image)) as scratch:
+        _skopeo(paths, image, _oci_source(paths, image), f"oci-archive:{scratch}:latest")
 
 
 def export_docker_save(paths: LabPaths, image: str) -> None:
     """The engine's own layout: legacy (manifest.json + <id>/layer.tar) on docker < 25,
     OCI-layout based (index.json + blobs/) on docker >= 25."""
-    target = paths.docker_save_archive(image)
-    partial = target.with_suffix(".partial")
-    run(["docker", "save", "-o", partial, image_tag(image)],
-        log=paths.log_file(f"export-{image}"))
-    partial.rename(target)
+    with replacing(paths.docker_save_archive(image)) as scratch:
+        run(["docker", "save", "-o", scratch, image_tag(image)],
+            log=paths.log_file(f"export-{image}"))
+        scratch.chmod(0o644)  # docker writes 0600; the other archives are world-readable
 
 
 def docker_save_format(paths: LabPaths, image: str) -> str:
@@ -97,9 +96,8 @@ def push_auth_registry(paths: LabPaths, image: str) -> None:
 
 
 def import_containerd(paths: LabPaths, image: str) -> None:
+    # Import over the old image (no rm first): the name never goes missing.
     sock = str(paths.containerd_socket)
-    name = CONTAINERD_PREFIX + image_tag(image)
-    run(["ctr", "-a", sock, "-n", CONTAINERD_NAMESPACE, "images", "rm", name], check=False)
     run(["ctr", "-a", sock, "-n", CONTAINERD_NAMESPACE, "images", "import",
          paths.docker_archive(image)], log=paths.log_file(f"export-{image}"))
 

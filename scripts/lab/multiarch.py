@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import tarfile
 from pathlib import Path
 from typing import Any
 
 from lab.commands import run, say
 from lab.oci_layout import OCI_CONFIG, OCI_INDEX, OCI_LAYER, OCI_MANIFEST, BlobWriter
-from lab.paths import MULTIARCH_NAME, OPEN_REGISTRY, LabPaths, image_tag
+from lab.paths import MULTIARCH_NAME, OPEN_REGISTRY, LabPaths, image_tag, replacing
 
 PLATFORMS = ({"os": "linux", "architecture": "amd64"},
              {"os": "linux", "architecture": "arm64", "variant": "v8"})
@@ -43,14 +42,12 @@ def _read_json(layout: Path, digest: str) -> dict[str, Any]:
     return value
 
 
-def build_multiarch_layout(paths: LabPaths, source_image: str) -> Path:
-    """Write ``$LAB/oci/multiarch`` from the source image's OCI layout."""
+def build_multiarch_layout(paths: LabPaths, source_image: str, target: Path) -> None:
+    """Write the two-platform layout ``target`` from the source image's OCI layout."""
     source = paths.oci_layout(source_image)
     index = json.loads((source / "index.json").read_text())
     manifest = _read_json(source, index["manifests"][0]["digest"])
     config = _read_json(source, manifest["config"]["digest"])
-    target = paths.oci_layout(MULTIARCH_NAME)
-    shutil.rmtree(target, ignore_errors=True)
     layout = BlobWriter(target)
     layout.adopt(source)
     entries = []
@@ -78,17 +75,17 @@ def build_multiarch_layout(paths: LabPaths, source_image: str) -> Path:
     index_desc["annotations"] = {"org.opencontainers.image.ref.name": "latest"}
     (target / "index.json").write_text(json.dumps(
         {"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": [index_desc]}))
-    return target
 
 
 def publish_multiarch(paths: LabPaths, source_image: str) -> None:
     """Build the layout and push it to the open registry as ``seawall-lab/multiarch``."""
-    layout = build_multiarch_layout(paths, source_image)
-    archive = paths.oci_archive(MULTIARCH_NAME)
-    archive.unlink(missing_ok=True)
+    layout = paths.oci_layout(MULTIARCH_NAME)
+    with replacing(layout) as scratch:
+        build_multiarch_layout(paths, source_image, scratch)
     log = paths.log_file(f"export-{MULTIARCH_NAME}")
     base = ["skopeo", "--insecure-policy", "copy", "--quiet", "--multi-arch", "all"]
-    run([*base, f"oci:{layout}:latest", f"oci-archive:{archive}:latest"], log=log)
+    with replacing(paths.oci_archive(MULTIARCH_NAME)) as scratch:
+        run([*base, f"oci:{layout}:latest", f"oci-archive:{scratch}:latest"], log=log)
     run([*base, "--dest-tls-verify=false", f"oci:{layout}:latest",
          f"docker://{OPEN_REGISTRY}/{image_tag(MULTIARCH_NAME)}"], log=log)
     say(f"pushed {OPEN_REGISTRY}/{image_tag(MULTIARCH_NAME)} "

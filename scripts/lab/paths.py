@@ -4,6 +4,10 @@ the lab, and one cache directory that survives it (the mmdebstrap tarball, wheel
 from __future__ import annotations
 
 import os
+import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,6 +118,35 @@ class LabPaths:
         for d in (self.root, self.logs, self.run, self.state, self.archives, self.oci,
                   self.registry, self.containerd, self.podman, self.cache):
             d.mkdir(parents=True, exist_ok=True)
+
+
+@contextmanager
+def replacing(target: Path) -> Iterator[Path]:
+    """Yield a scratch path next to ``target``; on success it replaces ``target``.
+
+    Tests of other sessions may be reading the old archive right now: a rename leaves
+    their open files intact, where rewriting in place would corrupt them."""
+    scratch = target.with_name(f".{target.name}.partial-{os.getpid()}-{threading.get_ident()}")
+    _remove(scratch)
+    try:
+        yield scratch
+        if scratch.is_dir() and target.exists():
+            old = target.with_name(f".{target.name}.old-{os.getpid()}")
+            _remove(old)
+            target.rename(old)
+            scratch.rename(target)
+            _remove(old)
+        else:
+            scratch.replace(target)
+    finally:
+        _remove(scratch)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def image_tag(name: str) -> str:

@@ -17,7 +17,10 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:
-        app.main(args=args, prog_name="seawall", standalone_mode=False)
+        # With standalone_mode=False click returns ctx.exit(N)'s code instead of exiting.
+        status = app.main(args=args, prog_name="seawall", standalone_mode=False)
+        if isinstance(status, int) and status:
+            sys.exit(status)
     except SeawallError as exc:
         if debug:
             raise
@@ -39,6 +42,7 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:
         if debug:
             raise
-        click.echo(f"seawall: internal error: {type(exc).__name__}: {exc} (rerun with --debug)", err=True)
+        name = type(exc).__name__
+        click.echo(f"seawall: internal error: {name}: {exc} (rerun with --debug)", err=True)
         sys.exit(3)
     sys.exit(0)

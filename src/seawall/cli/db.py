@@ -29,7 +29,8 @@ def db_group() -> None:
               help="Mirror base URL or local directory (air-gapped): <ECO>/all.zip, "
                    "debian/tracker.json, alpine/<branch>/<repo>.json.")
 @click.option("--ecosystem", "ecosystems", multiple=True, metavar="NAME",
-              help=f"OSV ecosystem to fetch (repeatable; default: {', '.join(DEFAULT_ECOSYSTEMS)}).")
+              help="OSV ecosystem to fetch (repeatable; default: "
+                   f"{', '.join(DEFAULT_ECOSYSTEMS)}).")
 @click.option("--no-debian", is_flag=True, help="Skip the Debian security tracker.")
 @click.option("--no-alpine", is_flag=True, help="Skip the Alpine secdb.")
 def db_update(db_dir: Path | None, source: str | None, ecosystems: tuple[str, ...],

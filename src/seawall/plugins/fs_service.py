@@ -68,6 +68,22 @@ def _int(params: dict[str, Any], key: str, default: int, low: int, high: int) ->
     return value
 
 
+#: First read per file: most files are smaller, and asking for 16 MiB up front would
+#: allocate (and fault in) 16 MiB per file.
+_PROBE = 256 * 1024
+
+
+def read_bounded(fs: FileSystem, path: str, offset: int, want: int) -> tuple[bytes, bool]:
+    """At most ``want`` bytes from ``offset``, and whether the file ends there."""
+    probe = min(want, _PROBE)
+    data = fs.read_bytes(path, offset, probe + 1)
+    if len(data) <= probe:
+        return data, True
+    if probe < want:
+        data += fs.read_bytes(path, offset + len(data), want - len(data) + 1)
+    return data[:want], len(data) <= want
+
+
 class FileSystemService:
     """Answers ``fs.*`` calls over a target (and its layers, for images)."""
 
@@ -142,10 +158,8 @@ class FileSystemService:
         encoding = p.get("encoding", "base64")
         if encoding not in ("base64", "raw"):
             raise RpcError(INVALID_PARAMS, "'encoding' must be 'base64' or 'raw'")
-        # One byte more than asked tells us whether the file goes on, without a stat.
-        data = fs.read_bytes(path, offset, length + 1)
-        eof = len(data) <= length
-        view = memoryview(data)[:length]
+        data, eof = read_bounded(fs, path, offset, length)
+        view = memoryview(data)
         self.bytes_read += len(view)
         meta: dict[str, Any] = {"offset": offset, "eof": eof}
         if encoding == "raw":
@@ -181,7 +195,8 @@ class FileSystemService:
                 if not path:
                     raise OSError(errno.EINVAL, "bad path")
                 want = min(MAX_READ, budget - total)
-                data = fs.read_bytes(path if path.startswith("/") else "/" + path, 0, want + 1)
+                full = path if path.startswith("/") else "/" + path
+                data, eof = read_bounded(fs, full, 0, want)
             except OSError as exc:
                 code = exc.errno or errno.EIO
                 files.append(
@@ -191,8 +206,8 @@ class FileSystemService:
                     }
                 )
                 continue
-            view = memoryview(data)[:want]
-            entry: dict[str, Any] = {"path": path, "length": len(view), "eof": len(data) <= want}
+            view = memoryview(data)
+            entry: dict[str, Any] = {"path": path, "length": len(view), "eof": eof}
             if encoding == "base64":
                 entry["data"] = base64.b64encode(view).decode("ascii")
             elif encoding == "shm":

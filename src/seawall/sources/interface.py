@@ -13,7 +13,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO, ClassVar
+from typing import Any, BinaryIO, ClassVar, Self
 
 from seawall.fs.interface import FileSystem
 from seawall.model.report import OSInfo, TargetInfo
@@ -161,10 +161,10 @@ class Target(ABC):
     def target_info(self) -> TargetInfo:
         """The report's ``target`` object."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional hook, most targets hold nothing
         """Release temp files and connections (idempotent)."""
 
-    def __enter__(self) -> Target:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

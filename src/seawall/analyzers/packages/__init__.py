@@ -45,7 +45,7 @@ from seawall.analyzers.packages import (  # noqa: F401
 )
 from seawall.analyzers.packages.inventory_merge import merge_inventory
 from seawall.analyzers.packages.os_eol import eol_finding, eol_status
-from seawall.analyzers.packages.package_format import DATA_OS_DB, format_for
+from seawall.analyzers.packages.package_format import DATA_OS_DB, PackageFormat, format_for
 from seawall.fs.interface import FileInfo
 from seawall.model.package import Package
 from seawall.model.report import ErrorEntry
@@ -66,13 +66,26 @@ class PackagesAnalyzer(Analyzer):
     version = "1"
     description = "Installed OS and language packages (SBOM inventory) and OS end of life"
 
+    def __init__(self) -> None:
+        # The driver calls analyze_file right after required for the same file: keep
+        # the last lookup instead of asking every format twice.
+        self._last: tuple[str, FileInfo, PackageFormat | None] | None = None
+
+    def _format(self, path: str, info: FileInfo) -> PackageFormat | None:
+        last = self._last
+        if last is not None and last[0] == path and last[1] is info:
+            return last[2]
+        fmt = format_for(path, info)
+        self._last = (path, info, fmt)
+        return fmt
+
     def required(self, path: str, info: FileInfo) -> bool:
         """True for any file one of the registered package formats parses."""
-        return format_for(path, info) is not None
+        return self._format(path, info) is not None
 
     def analyze_file(self, file: FileInput, ctx: AnalysisContext) -> AnalyzerResult:
         """Parse one metadata file; malformed content becomes an error entry."""
-        fmt = format_for(file.path, file.info)
+        fmt = self._format(file.path, file.info)
         if fmt is None:
             return AnalyzerResult()
         try:

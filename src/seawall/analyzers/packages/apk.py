@@ -69,7 +69,7 @@ def parse_apk_installed(text: str, path: str, layer: str | None) -> tuple[list[P
 
 
 def _matches(path: str, info: FileInfo) -> bool:
-    return path in DB_PATHS and info.is_file()
+    return path in DB_PATHS
 
 
 def _parse(file: FileInput) -> AnalyzerResult:

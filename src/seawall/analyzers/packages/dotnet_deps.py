@@ -31,7 +31,7 @@ def deps_json_entries(doc: object) -> list[tuple[str, str]]:
 
 
 def _matches(path: str, info: FileInfo) -> bool:
-    return path.endswith(".deps.json") and info.is_file()
+    return path.endswith(".deps.json")
 
 
 def _parse(file: FileInput) -> AnalyzerResult:

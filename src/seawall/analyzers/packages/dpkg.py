@@ -25,6 +25,7 @@ INFO_DIR = "/var/lib/dpkg/info/"
 _SOURCE = re.compile(r"^(?P<name>\S+)(?:\s+\((?P<version>[^)]+)\))?$")
 _DEP5_FORMAT = re.compile(rb"^Format:\s*https?://www\.debian\.org/doc/packaging-manuals/copyright-format/")
 _DEP5_LICENSE = re.compile(rb"^License:[ \t]*([^\s,][^\r\n]*)$", re.MULTILINE)
+_LICENSE_SPLIT = re.compile(r"\s+(?:or|and)\s+|\s*\|\s*")
 _COPYRIGHT_LIMIT = 512 * 1024
 
 
@@ -92,8 +93,6 @@ def packages_from_status(text: str, path: str, layer: str | None) -> list[Packag
 
 
 def _matches_db(path: str, info: FileInfo) -> bool:
-    if not info.is_file():
-        return False
     if path == STATUS_PATH:
         return True
     rest = path[len(STATUS_D):]
@@ -108,8 +107,6 @@ def _parse_db(file: FileInput) -> AnalyzerResult:
 
 
 def _matches_file_list(path: str, info: FileInfo) -> bool:
-    if not info.is_file():
-        return False
     if path.startswith(INFO_DIR) and path.endswith(".list"):
         return "/" not in path[len(INFO_DIR):]
     return path.startswith(STATUS_D) and path.endswith(".md5sums")
@@ -134,7 +131,7 @@ def _parse_file_list(file: FileInput) -> AnalyzerResult:
 
 
 def _matches_copyright(path: str, info: FileInfo) -> bool:
-    if not info.is_file() or not path.startswith("/usr/share/doc/"):
+    if not path.startswith("/usr/share/doc/"):
         return False
     parts = path.split("/")
     return len(parts) == 6 and parts[5] == "copyright"
@@ -148,7 +145,7 @@ def licenses_from_copyright(data: bytes) -> list[str]:
     seen: list[str] = []
     for match in _DEP5_LICENSE.finditer(data):
         raw = match.group(1).decode("utf-8", "replace").strip()
-        for name in re.split(r"\s+(?:or|and)\s+|\s*\|\s*", raw):
+        for name in _LICENSE_SPLIT.split(raw):
             license_id = normalize_license(name.strip())
             if license_id and license_id not in seen:
                 seen.append(license_id)

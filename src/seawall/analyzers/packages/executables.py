@@ -58,4 +58,4 @@ def _parse(file: FileInput) -> AnalyzerResult:
     return AnalyzerResult(packages=packages)
 
 
-register_format(PackageFormat("executable", _matches, _parse))
+register_format(PackageFormat("executable", _matches, _parse, catch_all=True))

@@ -149,7 +149,7 @@ def _walk_archive(data: bytes, label: str, inner: str, depth: int, file: FileInp
 
 
 def _matches(path: str, info: FileInfo) -> bool:
-    return path.lower().endswith(ARCHIVE_SUFFIXES) and info.is_file()
+    return path.lower().endswith(ARCHIVE_SUFFIXES)
 
 
 def parse_java_archive(file: FileInput) -> AnalyzerResult:

@@ -4,6 +4,7 @@ meaning is unambiguous (Debian DEP-5 short names, common free-text spellings).""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # DEP-5 short names (https://dep-team.pages.debian.net/deps/dep5/#license-short-name)
 # and frequent metadata spellings whose SPDX id is certain.
@@ -56,6 +57,7 @@ _GNU = re.compile(
 _GNU_PLUS_SUFFIX = re.compile(r"-or-later$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
 def normalize_license(name: str) -> str:
     """SPDX id for a license name when certain, else the name unchanged (trimmed)."""
     value = name.strip().strip(",;")

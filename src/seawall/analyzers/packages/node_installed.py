@@ -16,7 +16,7 @@ _PACKAGE_JSON_LIMIT = 4 * 1024 * 1024
 
 
 def _matches(path: str, info: FileInfo) -> bool:
-    if not path.endswith("/package.json") or not info.is_file():
+    if not path.endswith("/package.json"):
         return False
     parts = path.split("/")
     if len(parts) >= 4 and parts[-3] == "node_modules":

@@ -31,7 +31,7 @@ _EXACT_VERSION = re.compile(r"^\d[\w.+-]*$")
 
 def _matches(path: str, info: FileInfo) -> bool:
     name = path.rpartition("/")[2]
-    return name in _LOCK_NAMES and info.is_file() and "/node_modules/" not in path
+    return name in _LOCK_NAMES and "/node_modules/" not in path
 
 
 def _name_from_spec(spec: str) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from seawall.analyzers.interface import AnalyzerResult, FileInput
 from seawall.component_registry import ComponentRegistry
-from seawall.fs.interface import FileInfo
+from seawall.fs.interface import FileInfo, FileType
 
 DATA_OWNED_FILES = "owned_files"
 """``list[str]``: absolute paths installed by an OS package (dpkg .list, rpm, apk R:)."""
@@ -39,24 +39,45 @@ class PackageFormat:
     name: str
     """Short name used in error scopes (``dpkg``, ``npm-lock``, ``go-binary``)."""
     matches: Callable[[str, FileInfo], bool]
-    """Cheap test on the path and lstat info: does this format want the file?"""
+    """Cheap test on the path and lstat info: does this format want the file? (Only
+    called for regular files.)"""
     parse: Callable[[FileInput], AnalyzerResult]
     """Parse the file. Raise ``ValueError`` (or ``OSError``) for malformed content: the
     analyzer turns it into an error entry naming the file and moves on."""
+    catch_all: bool = False
+    """Asked only when no specific format wants the file (executables: any file with an
+    execute bit, which includes metadata files installed with mode 0755)."""
 
 
 FORMATS: ComponentRegistry[PackageFormat] = ComponentRegistry("package format")
 
 
+_ordered: list[tuple[PackageFormat, ...]] = []
+
+
 def register_format(fmt: PackageFormat) -> PackageFormat:
     """Add a format to :data:`FORMATS` (called at import time by each format module)."""
     FORMATS.add(fmt.name, fmt)
+    _ordered.clear()
     return fmt
 
 
+def _formats() -> tuple[PackageFormat, ...]:
+    # format_for runs for every file of a target: keep the specific formats first and
+    # the catch-alls last in one tuple built once.
+    if not _ordered:
+        formats = [fmt for _, fmt in FORMATS.items()]
+        _ordered.append(tuple([f for f in formats if not f.catch_all]
+                              + [f for f in formats if f.catch_all]))
+    return _ordered[0]
+
+
 def format_for(path: str, info: FileInfo) -> PackageFormat | None:
-    """The first registered format that wants ``path``, or None."""
-    for _, fmt in FORMATS.items():
+    """The first registered format that wants ``path`` (catch-all formats last), or None.
+    Only regular files are metadata: everything else is refused before any format."""
+    if info.type is not FileType.REGULAR:
+        return None
+    for fmt in _formats():
         if fmt.matches(path, info):
             return fmt
     return None

@@ -44,8 +44,6 @@ def composer_entries(doc: Any) -> list[tuple[str, str, list[str], bool]]:
 
 
 def _matches(path: str, info: FileInfo) -> bool:
-    if not info.is_file():
-        return False
     return path.endswith("/vendor/composer/installed.json") or path.endswith("/composer.lock")
 
 

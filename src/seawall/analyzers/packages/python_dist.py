@@ -30,8 +30,6 @@ _CLASSIFIER_LICENSES = {
 
 
 def _matches(path: str, info: FileInfo) -> bool:
-    if not info.is_file():
-        return False
     if path.endswith(".dist-info/METADATA"):
         return True
     if path.endswith(".egg-info/PKG-INFO") or path.endswith("/EGG-INFO/PKG-INFO"):

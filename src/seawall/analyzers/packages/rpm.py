@@ -68,8 +68,6 @@ def package_from_header(header: RpmHeader, path: str, layer: str | None) -> Pack
 
 
 def _matches(path: str, info: FileInfo) -> bool:
-    if not info.is_file():
-        return False
     directory, _, name = path.rpartition("/")
     return name in RPMDB_NAMES and directory + "/" in RPMDB_DIRS
 

@@ -61,7 +61,7 @@ def gemfile_lock_entries(text: str) -> list[tuple[str, str]]:
 
 
 def _matches_gemspec(path: str, info: FileInfo) -> bool:
-    return path.endswith(".gemspec") and "/specifications/" in path and info.is_file()
+    return path.endswith(".gemspec") and "/specifications/" in path
 
 
 def _parse_gemspec(file: FileInput) -> AnalyzerResult:
@@ -75,7 +75,7 @@ def _parse_gemspec(file: FileInput) -> AnalyzerResult:
 
 
 def _matches_lock(path: str, info: FileInfo) -> bool:
-    return path.endswith("/Gemfile.lock") and info.is_file()
+    return path.endswith("/Gemfile.lock")
 
 
 def _parse_lock(file: FileInput) -> AnalyzerResult:

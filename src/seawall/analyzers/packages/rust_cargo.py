@@ -40,7 +40,7 @@ def cargo_lock_entries(text: str) -> list[tuple[str, str, str | None]]:
 
 
 def _matches_lock(path: str, info: FileInfo) -> bool:
-    return path.endswith("/Cargo.lock") and info.is_file()
+    return path.endswith("/Cargo.lock")
 
 
 def _parse_lock(file: FileInput) -> AnalyzerResult:

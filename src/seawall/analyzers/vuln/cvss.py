@@ -58,10 +58,7 @@ def cvss3_base_score(vector: str) -> float:
         exploitability = 8.22 * _AV[m["AV"]] * _AC[m["AC"]] * pr * _UI[m["UI"]]
     except KeyError as exc:
         raise CvssVectorError(f"missing or bad metric {exc} in {vector!r}") from None
-    if scope_changed:
-        impact = 7.52 * (iss - 0.029) - 3.25 * (iss - 0.02) ** 15
-    else:
-        impact = 6.42 * iss
+    impact = 7.52 * (iss - 0.029) - 3.25 * (iss - 0.02) ** 15 if scope_changed else 6.42 * iss
     if impact <= 0:
         return 0.0
     if scope_changed:
@@ -72,7 +69,7 @@ def cvss3_base_score(vector: str) -> float:
 def cvss4_base_score(vector: str) -> float:
     """Base score of a ``CVSS:4.0/...`` vector (via the ``cvss`` package)."""
     try:
-        from cvss import CVSS4  # type: ignore[import-untyped]
+        from cvss import CVSS4
     except ImportError as exc:  # pragma: no cover - declared dependency
         raise CvssVectorError("the 'cvss' package is needed for CVSS v4 vectors") from exc
     try:

@@ -14,11 +14,13 @@ rule SW_MAL_ASP_RequestToEval
         $e1 = /(eval|execute|executeglobal)\s*[\( ]\s*request\s*[\(\.\[]/ nocase
         $e2 = /eval\s*\(\s*Request\s*\.\s*(Item|Form|QueryString)\s*\[[^\]]{1,40}\]\s*,\s*["']unsafe["']/ nocase
         $e3 = /(eval|execute|executeglobal)\s*\(?\s*(unescape|decode|base64decode)?\s*\(?\s*request\s*\(/ nocase
+        $e4 = /eval\s*\(\s*\w{1,30}\s*,\s*["'](unsafe|\\x75)/ nocase
+        $e5 = /(execute|executeglobal|eval)\s*\(?\s*unescape\s*\(\s*["'][^"']{0,40}request/ nocase
         $var = /\b(\w{1,20})\s*=\s*request\s*\(\s*["'][^"']{1,20}["']\s*\)/ nocase
         $evalvar = /\b(eval|execute|executeglobal)\s+\w{1,20}\s*(\r?\n|%>|:)/ nocase
         $asp = /<%|runat\s*=\s*["']?server/ nocase
     condition:
-        any of ($e1, $e2, $e3) or ($asp and $var and $evalvar)
+        $asp and (any of ($e1, $e2, $e3, $e4, $e5) or ($var and $evalvar))
 }
 
 rule SW_MAL_ASP_CommandShell
@@ -56,8 +58,10 @@ rule SW_MAL_ASPX_ProcessShell
         $cmd = /cmd(\.exe)?|powershell/ nocase
         $req = /Request\s*(\.\s*(Form|QueryString|Params|Item)|\[)/ nocase
         $page = /<%@\s*(Page|WebHandler|WebService)|runat\s*=\s*["']?server/ nocase
+        $redir = "RedirectStandardOutput" nocase
+        $text = /\w+\.text\b/ nocase
     condition:
-        $page and $ps and $cmd and $req
+        $page and $ps and (($cmd and $req) or ($redir and ($req or $text)))
 }
 
 rule SW_MAL_ASPX_AssemblyLoad

@@ -16,8 +16,10 @@ rule SW_MAL_JSP_RequestToExec
         $param = /request\s*\.\s*getParameter\s*\(/
         $jsp = /<%|<jsp:|jsp:scriptlet|jsp:declaration/
         $cmd = /["'](cmd\.exe|\/bin\/(ba)?sh|cmd|\/c|-c)["']/
+        $out = /\.getInputStream\s*\(\s*\)/
+        $upload = /FileOutputStream\s*\([^;]{0,120}getParameter[^;]{0,120}\)\s*\.\s*write\s*\([^;]{0,40}getParameter/
     condition:
-        $direct or ($jsp and $exec and $param and $cmd)
+        $direct or $upload or ($jsp and $exec and $param and ($cmd or $out))
 }
 
 rule SW_MAL_JSP_ClassLoaderShell

@@ -14,7 +14,8 @@ rule SW_MAL_PHP_RequestToEval
         references = "https://attack.mitre.org/techniques/T1505/003/"
         description = "Data from $_POST/$_GET/$_REQUEST/$_COOKIE flows straight into a code or command execution function: a one-line webshell."
     strings:
-        $sink = /(eval|assert|system|shell_exec|passthru|popen|proc_open|create_function|call_user_func(_array)?|array_map|usort|uasort|uksort|array_filter|preg_replace|pcntl_exec|exec)\s*\(\s*[^;]{0,80}\$_(POST|GET|REQUEST|COOKIE|SERVER\s*\[\s*['"]HTTP_)/ nocase
+        $sink = /\b(eval|assert|system|shell_exec|passthru|popen|proc_open|create_function|pcntl_exec|exec)\s*\(\s*(@\s*)?((stripslashes|trim|base64_decode|gzinflate|str_rot13|urldecode|rawurldecode|hex2bin|strrev|gzuncompress)\s*\(\s*(@\s*)?){0,3}\$_(POST|GET|REQUEST|COOKIE|SERVER\s*\[\s*['"]HTTP_)/ nocase
+        $backtick = /(<\?=|=|echo|print|return)\s*`\s*\$_(GET|POST|REQUEST|COOKIE)\s*\[/ nocase
         $dyncall = /\$_(POST|GET|REQUEST|COOKIE)\s*\[[^\]]{1,40}\]\s*\(\s*(@\s*)?\$_(POST|GET|REQUEST|COOKIE)/ nocase
         $input = /(eval|assert)\s*\(\s*[^;]{0,40}file_get_contents\s*\(\s*['"]php:\/\/input/ nocase
     condition:
@@ -125,7 +126,7 @@ rule SW_MAL_PHP_Behinder
         $xor = /\$\w+\[\$i\]\s*\^\s*\$key\[\$i\s*\+\s*1\s*&\s*15\]/
         $ossl = "openssl_decrypt" nocase
     condition:
-        $input and ($sess or $xor) and ($xor or $ossl)
+        ($sess and $xor) or ($input and $xor and $ossl)
 }
 
 rule SW_MAL_PHP_Godzilla
@@ -139,12 +140,14 @@ rule SW_MAL_PHP_Godzilla
         references = "https://github.com/BeichenDream/Godzilla"
         description = "XOR-with-key payload kept in $_SESSION and evaluated: Godzilla's PHP_XOR_BASE64 / PHP_EVAL_XOR server side."
     strings:
-        $xor = /\$\w+\[\$i\]\s*=\s*\$\w+\[\$i\]\s*\^\s*\$\w+\[\$i\s*\+\s*1\s*&\s*15\]/
+        $xor = /\$\w+\s*\[\s*\$i\s*\+\s*1\s*&\s*15\s*\]/
         $payload = /['"]payload['"]/
         $sess = /\$_SESSION\s*\[\s*\$\w+\s*\]/
         $post = /\$_POST\s*\[\s*\$\w+\s*\]/
+        $input = "php://input"
+        $eval = /eval\s*\(\s*\$\w+\s*\)/
     condition:
-        $xor and $sess and ($payload or $post)
+        $xor and $sess and ($payload or $post or $input) and ($eval or $payload)
 }
 
 rule SW_MAL_PHP_AntSword
@@ -201,4 +204,60 @@ rule SW_MAL_PHP_UploadDropper
         $fw = /fwrite\s*\(\s*fopen\s*\(\s*\$_(POST|GET|REQUEST)\s*\[[^\]]{1,30}\][^;]{0,40}\$_(POST|GET|REQUEST)/ nocase
     condition:
         any of them
+}
+
+rule SW_MAL_PHP_CallbackShell
+{
+    meta:
+        id = "SW-MAL-PHP-007"
+        title = "PHP webshell: request data or a decoded name used as a callback / variable function"
+        severity = "critical"
+        family = "webshell-php"
+        attack = "T1505.003"
+        references = "https://attack.mitre.org/techniques/T1505/003/"
+        description = "A variable function or a callback-taking builtin (array_filter, forward_static_call, register_shutdown_function, ...) is called with a function name from the request or from decoded/concatenated strings."
+    strings:
+        $varcall = /\$\w{1,30}\s*\(\s*(@\s*)?\$_(POST|GET|REQUEST|COOKIE)\s*\[/
+        $cb1 = /\b(forward_static_call(_array)?|call_user_func(_array)?|array_map|register_shutdown_function|register_tick_function|ob_start|set_error_handler|set_exception_handler)\s*\(\s*(\$\w+\s*\.\s*['"]|base64_decode\s*\(|str_rot13\s*\(|strrev\s*\(|\$_(POST|GET|REQUEST|COOKIE|SERVER))/ nocase
+        $cb2 = /\b(array_filter|array_walk|array_map|usort|uasort|uksort|array_reduce|array_intersect_uassoc|array_udiff_assoc|array_intersect_ukey)\s*\(\s*\$\w+\s*,\s*(base64_decode\s*\(|str_rot13\s*\(|strrev\s*\(|\$_(POST|GET|REQUEST|COOKIE))/ nocase
+        $decname = /\$\w{1,30}\s*=\s*(base64_decode|str_rot13|strrev)\s*\(\s*["'](YXNzZXJ0|ZXZhbA|c3lzdGVt|tressa|lave|nffreg|riny)/ nocase
+        $req = /\$_(POST|GET|REQUEST|COOKIE)/
+    condition:
+        $varcall or $cb1 or $cb2 or ($decname and $req)
+}
+
+rule SW_MAL_PHP_RegisterGlobalsEval
+{
+    meta:
+        id = "SW-MAL-PHP-008"
+        title = "PHP webshell: request keys turned into variables, then evaluated"
+        severity = "high"
+        family = "webshell-php"
+        attack = "T1505.003"
+        references = "https://attack.mitre.org/techniques/T1505/003/"
+        description = "foreach over array('_POST','_GET',...) with $$key = $value re-creates register_globals so that a later eval()/assert() runs request data without naming it."
+    strings:
+        $loop = /foreach\s*\(\s*array\s*\(\s*['"]_(COOKIE|POST|GET|REQUEST)['"]/
+        $dd = /\$\$\w+\s*=/
+        $eval = /\b(eval|assert|create_function)\s*\(/
+    condition:
+        $loop and $dd and $eval
+}
+
+rule SW_MAL_PHP_NamedShellPage
+{
+    meta:
+        id = "SW-MAL-PHP-009"
+        title = "PHP webshell: page titled as a web shell that executes commands"
+        severity = "high"
+        family = "webshell-php"
+        attack = "T1505.003"
+        references = "https://attack.mitre.org/techniques/T1505/003/"
+        description = "An HTML title naming a web shell together with command execution on request data."
+    strings:
+        $title = /<title>[^<]{0,80}(web\s?shell|phpspy|c99|r57|b374k|wso\b|php\s?shell|backdoor|hacked|spy)/ nocase
+        $exec = /\b(system|shell_exec|passthru|popen|proc_open|exec|eval)\s*\(/ nocase
+        $req = /\$_(POST|GET|REQUEST|COOKIE)|\$HTTP_(POST|GET)_VARS/
+    condition:
+        $title and $exec and $req
 }

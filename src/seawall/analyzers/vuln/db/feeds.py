@@ -22,8 +22,8 @@ from urllib.parse import quote, urlparse
 
 import httpx
 
-from seawall.analyzers.vuln.db.writer import VulnDbWriter, build_database
 from seawall.analyzers.vuln.db.errors import CorruptDatabaseError
+from seawall.analyzers.vuln.db.writer import VulnDbWriter, build_database
 from seawall.analyzers.vuln.importers.loader import import_paths, import_zip
 from seawall.analyzers.vuln.importers.report import ImportReport
 from seawall.errors import SourceUnavailableError

@@ -61,7 +61,8 @@ CREATE TABLE debian_status (
     release TEXT NOT NULL,          -- codename, 'sid' for the unstable line
     package TEXT NOT NULL,          -- source package
     vuln_id TEXT NOT NULL,
-    state TEXT NOT NULL,            -- fixed|unfixed|not-affected|no-dsa|postponed|ignored|end-of-life|removed|undetermined
+    -- state: fixed|unfixed|not-affected|no-dsa|postponed|ignored|end-of-life|removed|undetermined
+    state TEXT NOT NULL,
     fixed_version TEXT,
     urgency TEXT,
     PRIMARY KEY (release, package, vuln_id)

@@ -117,7 +117,9 @@ class VulnDbWriter:
         self.conn.execute("INSERT OR REPLACE INTO debian_releases VALUES (?, ?)",
                           (codename, major_version))
 
-    def add_alpine_secfix(self, branch: str, package: str, fixed_version: str, vuln_id: str) -> None:
+    def add_alpine_secfix(
+        self, branch: str, package: str, fixed_version: str, vuln_id: str
+    ) -> None:
         """Record one secdb ``secfixes`` entry."""
         self.conn.execute("INSERT OR IGNORE INTO alpine_secfixes VALUES (?, ?, ?, ?)",
                           (branch, package, fixed_version, vuln_id))

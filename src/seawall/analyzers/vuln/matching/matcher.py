@@ -14,12 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from seawall.analyzers.vuln.db.store import AdvisoryInfo, VulnStore
+from seawall.analyzers.vuln.db.store import AdvisoryInfo, AffectedRow, VulnStore
 from seawall.analyzers.vuln.importers.osv import normalize_package_name
 from seawall.analyzers.vuln.matching.alpine import alpine_branch, match_alpine
 from seawall.analyzers.vuln.matching.debian import DistroMatch, debian_codename, match_debian
 from seawall.analyzers.vuln.matching.osv_ranges import evaluate
-from seawall.analyzers.vuln.matching.severity import choose_severity
+from seawall.analyzers.vuln.matching.severity import SeverityChoice, choose_severity
 from seawall.analyzers.vuln.versions import (
     PACKAGE_TYPE_ECOSYSTEMS,
     VersionError,
@@ -66,11 +66,22 @@ class _Hit:
     advisory_ids: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class _Facts:
+    aliases: list[str]
+    choice: SeverityChoice
+    summary: str
+    details: str
+    references: list[str]
+
+
 class PackageMatcher:
     """Matches packages of one target (one OS) against an open store."""
 
     def __init__(self, store: VulnStore, os_info: OSInfo | None, options: MatchOptions) -> None:
         self.store = store
+        self._facts: dict[tuple[Any, ...], _Facts] = {}
+        self._affected: dict[tuple[str, tuple[str, ...]], list[AffectedRow]] = {}
         self.os = os_info
         self.options = options
         family = (os_info.family if os_info else "").lower()
@@ -113,7 +124,8 @@ class PackageMatcher:
             what = self.family or "an undetected OS"
             raise VersionError(f"{ptype} package on {what}: no matching distro data")
         if not self.osv_os_ecosystems and not self.release:
-            raise VersionError(f"unknown {self.family} release {self.os.version if self.os else ''!r}")
+            release = self.os.version if self.os else ""
+            raise VersionError(f"unknown {self.family} release {release!r}")
         eco = self.osv_os_ecosystems[0] if self.osv_os_ecosystems else self.family
         scheme = scheme_for_ecosystem(eco if ptype != "deb" else "Debian")
         parse_version(scheme, version)  # invalid -> unmatched
@@ -135,7 +147,10 @@ class PackageMatcher:
         scheme = scheme_for_ecosystem(eco)
         parse_version(scheme, version)  # invalid -> unmatched
         hits = []
-        for row in self.store.affected(name, ecosystems):
+        rows = self._affected.get((name, ecosystems))
+        if rows is None:
+            rows = self._affected[(name, ecosystems)] = self.store.affected(name, ecosystems)
+        for row in rows:
             verdict = evaluate(version, row, scheme)
             if not verdict.affected:
                 continue
@@ -162,7 +177,9 @@ class PackageMatcher:
             prev.advisory_ids += [a for a in hit.advisory_ids if a not in prev.advisory_ids]
             prev.fixed_versions += [f for f in hit.fixed_versions if f not in prev.fixed_versions]
             if prev.data_source.startswith("osv:") and not hit.data_source.startswith("osv:"):
-                prev.data_source, prev.status, prev.urgency = hit.data_source, hit.status, hit.urgency
+                # distro data outranks OSV for the same vulnerability
+                prev.data_source, prev.status = hit.data_source, hit.status
+                prev.urgency = hit.urgency
             prev.package_label = prev.package_label or hit.package_label
         out = []
         for rule_id, hit in sorted(merged.items()):
@@ -174,15 +191,32 @@ class PackageMatcher:
             out.append(self._finding(pkg, rule_id, hit))
         return out
 
+    def _advisory_facts(self, rule_id: str, hit: _Hit) -> _Facts:
+        # many packages share advisories (and a scan repeats packages per layer/path):
+        # severity and text are worked out once per advisory set
+        key = (rule_id, tuple(hit.advisory_ids), hit.urgency, hit.package_label)
+        facts = self._facts.get(key)
+        if facts is None:
+            advs: list[AdvisoryInfo] = [
+                a for a in (self.store.advisory(i) for i in hit.advisory_ids) if a is not None]
+            aliases = sorted({a for adv in advs for a in (adv.id, *adv.aliases)} - {rule_id})
+            choice = choose_severity(self.store, advs, distro_urgency=hit.urgency,
+                                     package_label=hit.package_label,
+                                     alias_ids=[rule_id, *aliases])
+            facts = _Facts(
+                aliases, choice,
+                next((a.summary for a in advs if a.summary), ""),
+                next((a.details for a in advs if a.details), ""),
+                list(dict.fromkeys(r for a in advs for r in a.references)),
+            )
+            self._facts[key] = facts
+        return facts
+
     def _finding(self, pkg: Package, rule_id: str, hit: _Hit) -> Finding:
-        advs: list[AdvisoryInfo] = [a for a in (self.store.advisory(i) for i in hit.advisory_ids)
-                                    if a is not None]
-        aliases = sorted({a for adv in advs for a in (adv.id, *adv.aliases)} - {rule_id})
-        choice = choose_severity(self.store, advs, distro_urgency=hit.urgency,
-                                 package_label=hit.package_label, alias_ids=[rule_id, *aliases])
-        summary = next((a.summary for a in advs if a.summary), "")
-        details = next((a.details for a in advs if a.details), "")
-        refs = list(dict.fromkeys(r for a in advs for r in a.references))
+        facts = self._advisory_facts(rule_id, hit)
+        aliases, choice = facts.aliases, facts.choice
+        summary, details = facts.summary, facts.details
+        refs = list(facts.references)
         fixed = ", ".join(hit.fixed_versions) or None
         extra: dict[str, Any] = {
             "status": hit.status,

@@ -41,28 +41,45 @@ def _range_scheme(range_type: str, ecosystem_scheme: VersionScheme) -> VersionSc
     return None
 
 
+_Prepared = list[tuple[Any, int, str, str]]
+_PREPARED: dict[int, tuple[list[dict[str, Any]], str, _Prepared]] = {}
+
+
+def _prepare(events: list[dict[str, Any]], scheme: VersionScheme) -> _Prepared:
+    """Parse and sort a range's events once per events list (rows are cached by the
+    matcher, so the same list object comes back for every package of that name)."""
+    cached = _PREPARED.get(id(events))
+    if cached is not None and cached[0] is events and cached[1] == scheme.name:
+        return cached[2]
+    keyed = []
+    for ev in events:
+        kind, value = next(iter(ev.items()))
+        if kind not in _EVENT_ORDER:
+            continue
+        bound = None if (kind == "introduced" and str(value) == "0") else parse_version(
+            scheme, str(value))
+        keyed.append((bound, _EVENT_ORDER[kind], kind, str(value)))
+    keyed.sort(key=lambda k: k[1])
+    zero = [k for k in keyed if k[0] is None]
+    rest = sorted((k for k in keyed if k[0] is not None), key=_SortKey)
+    prepared = zero + rest
+    if len(_PREPARED) > 200_000:
+        _PREPARED.clear()
+    _PREPARED[id(events)] = (events, scheme.name, prepared)
+    return prepared
+
+
 def _events_verdict(version: str, events: list[dict[str, Any]], scheme: VersionScheme
                     ) -> RangeVerdict | None:
     try:
         v = parse_version(scheme, version)
-        keyed = []
-        for ev in events:
-            kind, value = next(iter(ev.items()))
-            if kind not in _EVENT_ORDER:
-                continue
-            bound = None if (kind == "introduced" and str(value) == "0") else parse_version(
-                scheme, str(value))
-            keyed.append((bound, _EVENT_ORDER[kind], kind, str(value)))
+        prepared = _prepare(events, scheme)
     except (VersionError, StopIteration, AttributeError):
         return None
-    # "0" sorts first; the others by version, introduced before fixed at equal versions
-    keyed.sort(key=lambda k: k[1])
-    zero = [k for k in keyed if k[0] is None]
-    rest = sorted((k for k in keyed if k[0] is not None), key=_SortKey)
     affected = False
     fixes: list[str] = []
     pending_fix = False
-    for bound, _, kind, text in zero + rest:
+    for bound, _, kind, text in prepared:
         if kind == "introduced":
             if bound is None or v >= bound:
                 affected = True

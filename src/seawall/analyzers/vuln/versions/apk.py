@@ -33,10 +33,9 @@ def _next_token(kind: int, s: str, pos: int) -> tuple[int, int]:
             n = _DIGIT_OR_ZERO
         elif c == "_":
             n = _SUFFIX
-        elif c == "-":
-            if pos + 1 < len(s) and s[pos + 1] == "r":
-                n = _REVISION_NO
-                pos += 1
+        elif c == "-" and pos + 1 < len(s) and s[pos + 1] == "r":
+            n = _REVISION_NO
+            pos += 1
         pos += 1
     if n < kind and not (
         (n == _DIGIT_OR_ZERO and kind == _DIGIT)

@@ -67,7 +67,7 @@ def _cmp(a: Any, b: Any) -> int:
         if b is None:
             qa = _comparable_qualifier(a.value)
             return (qa > _RELEASE_INDEX) - (qa < _RELEASE_INDEX)
-        if isinstance(b, int) or isinstance(b, _List):
+        if isinstance(b, (int, _List)):
             return -1
         qa, qb = _comparable_qualifier(a.value), _comparable_qualifier(b.value)
         return (qa > qb) - (qa < qb)

@@ -30,9 +30,8 @@ class GemVersion(ComparableVersion):
 
     def __init__(self, text: str) -> None:
         self.text = text
-        raw: list[int | str] = [
-            int(s) if s.isdigit() else s for s in _SEGMENT.findall(text.strip().replace("-", ".pre."))
-        ]
+        spelled = text.strip().replace("-", ".pre.")
+        raw: list[int | str] = [int(s) if s.isdigit() else s for s in _SEGMENT.findall(spelled)]
         split = next((i for i, s in enumerate(raw) if isinstance(s, str)), len(raw))
         self.segments = _drop_trailing_zeros(raw[:split]) + _drop_trailing_zeros(raw[split:])
 

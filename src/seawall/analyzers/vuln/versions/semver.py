@@ -120,7 +120,9 @@ def _desugar(op: str, text: str) -> list[_Bound]:
     """Turn one npm comparator into plain ``(op, SemVer)`` bounds."""
     (ma, mi, pa), pre = _partial(text)
     if ma is None:
-        return [] if op in ("", "=", ">=", "<=", "^", "~", "~>") else [("<", SemVer(0, 0, 0, ("0",)))]
+        if op in ("", "=", ">=", "<=", "^", "~", "~>"):
+            return []  # "*": anything
+        return [("<", SemVer(0, 0, 0, ("0",)))]  # "<*" / ">*": nothing
     lo = SemVer(ma, mi or 0, pa or 0, pre)
     if op in ("", "="):
         if mi is None:

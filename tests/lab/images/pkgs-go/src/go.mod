@@ -1,0 +1,3 @@
+module example.com/seawall-lab/hello
+
+go 1.19
