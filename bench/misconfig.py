@@ -30,21 +30,43 @@ OBJECTS = int(os.environ.get("BENCH_OBJECTS", "2400"))
 DOCKERFILES = int(os.environ.get("BENCH_DOCKERFILES", "300"))
 
 NAMESPACES = ["shop", "payments", "search", "identity", "ops", "default"]
-IMAGES = ["nginx", "nginx:1.25.3", "redis:7.2", "postgres:latest", "ghcr.io/acme/api:2.3.1",
-          f"registry.example.com/web@sha256:{'b' * 64}", "busybox", "python:3.12-slim", "quay.io/prometheus/node-exporter:v1.7.0"]  # fmt: skip
+IMAGES = [
+    "nginx",
+    "nginx:1.25.3",
+    "redis:7.2",
+    "postgres:latest",
+    "ghcr.io/acme/api:2.3.1",
+    f"registry.example.com/web@sha256:{'b' * 64}",
+    "busybox",
+    "python:3.12-slim",
+    "quay.io/prometheus/node-exporter:v1.7.0",
+]
 
 
 def _container(rng: random.Random, name: str) -> dict[str, Any]:
-    c: dict[str, Any] = {"name": name, "image": rng.choice(IMAGES), "ports": [{"containerPort": rng.choice([80, 8080, 9090, 22])}]}
+    c: dict[str, Any] = {
+        "name": name,
+        "image": rng.choice(IMAGES),
+        "ports": [{"containerPort": rng.choice([80, 8080, 9090, 22])}],
+    }
     if rng.random() < 0.6:
         sc: dict[str, Any] = {}
-        for key, choices in (("allowPrivilegeEscalation", [False, True]), ("readOnlyRootFilesystem", [True, False]),
-                             ("privileged", [False, True, None]), ("runAsNonRoot", [True, None]), ("runAsUser", [10001, 0, 1000, None])):  # fmt: skip
+        for key, choices in (
+            ("allowPrivilegeEscalation", [False, True]),
+            ("readOnlyRootFilesystem", [True, False]),
+            ("privileged", [False, True, None]),
+            ("runAsNonRoot", [True, None]),
+            ("runAsUser", [10001, 0, 1000, None]),
+        ):
             value = rng.choice(choices)
             if value is not None:
                 sc[key] = value
         if rng.random() < 0.5:
-            sc["capabilities"] = {"drop": ["ALL"]} if rng.random() < 0.6 else {"add": [rng.choice(["NET_ADMIN", "SYS_ADMIN", "NET_BIND_SERVICE"])]}
+            sc["capabilities"] = (
+                {"drop": ["ALL"]}
+                if rng.random() < 0.6
+                else {"add": [rng.choice(["NET_ADMIN", "SYS_ADMIN", "NET_BIND_SERVICE"])]}
+            )
         if rng.random() < 0.3:
             sc["seccompProfile"] = {"type": rng.choice(["RuntimeDefault", "Unconfined"])}
         c["securityContext"] = sc
@@ -59,7 +81,9 @@ def _container(rng: random.Random, name: str) -> dict[str, Any]:
     if rng.random() < 0.5:
         c["imagePullPolicy"] = rng.choice(["Always", "IfNotPresent"])
     if rng.random() < 0.3:
-        c["env"] = [{"name": "DB_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "db", "key": "pw"}}}]
+        c["env"] = [
+            {"name": "DB_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "db", "key": "pw"}}}
+        ]
     return c
 
 
@@ -71,13 +95,22 @@ def _pod_spec(rng: random.Random, name: str) -> dict[str, Any]:
         if rng.random() < 0.08:
             spec[key] = True
     if rng.random() < 0.5:
-        spec["securityContext"] = {"runAsNonRoot": True, "runAsUser": 10001, "seccompProfile": {"type": "RuntimeDefault"}}
+        spec["securityContext"] = {
+            "runAsNonRoot": True,
+            "runAsUser": 10001,
+            "seccompProfile": {"type": "RuntimeDefault"},
+        }
     if rng.random() < 0.4:
         spec["automountServiceAccountToken"] = False
     if rng.random() < 0.5:
         spec["serviceAccountName"] = name
     if rng.random() < 0.1:
-        spec["volumes"] = [{"name": "sock", "hostPath": {"path": rng.choice(["/var/run/docker.sock", "/var/log", "/data"])}}]
+        spec["volumes"] = [
+            {
+                "name": "sock",
+                "hostPath": {"path": rng.choice(["/var/run/docker.sock", "/var/log", "/data"])},
+            }
+        ]
     return spec
 
 
@@ -92,8 +125,12 @@ def _workload(rng: random.Random, i: int) -> dict[str, Any]:
     if kind == "Pod":
         return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": template["spec"]}
     if kind == "CronJob":
-        return {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": meta,
-                "spec": {"schedule": "*/5 * * * *", "jobTemplate": {"spec": {"template": template}}}}  # fmt: skip
+        return {
+            "apiVersion": "batch/v1",
+            "kind": "CronJob",
+            "metadata": meta,
+            "spec": {"schedule": "*/5 * * * *", "jobTemplate": {"spec": {"template": template}}},
+        }
     api = "batch/v1" if kind == "Job" else "apps/v1"
     spec: dict[str, Any] = {"template": template}
     if kind != "Job":
@@ -104,36 +141,106 @@ def _workload(rng: random.Random, i: int) -> dict[str, Any]:
 def _other(rng: random.Random, i: int) -> dict[str, Any]:
     ns = rng.choice(NAMESPACES)
     meta = {"name": f"obj-{i}", "namespace": ns}
-    kind = rng.choice(["Service", "ConfigMap", "Role", "RoleBinding", "NetworkPolicy", "Ingress", "ClusterRole"])
+    kind = rng.choice(
+        ["Service", "ConfigMap", "Role", "RoleBinding", "NetworkPolicy", "Ingress", "ClusterRole"]
+    )
     if kind == "Service":
-        return {"apiVersion": "v1", "kind": "Service", "metadata": meta,
-                "spec": {"type": rng.choice(["ClusterIP", "NodePort", "LoadBalancer"]), "ports": [{"port": 80}]}}  # fmt: skip
+        return {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": meta,
+            "spec": {
+                "type": rng.choice(["ClusterIP", "NodePort", "LoadBalancer"]),
+                "ports": [{"port": 80}],
+            },
+        }
     if kind == "ConfigMap":
-        return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta, "data": {rng.choice(["color", "api_token"]): "x1y2z3"}}
+        return {
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": meta,
+            "data": {rng.choice(["color", "api_token"]): "x1y2z3"},
+        }
     if kind in ("Role", "ClusterRole"):
-        rules = [{"apiGroups": [""], "resources": [rng.choice(["pods", "secrets", "*", "pods/exec"])], "verbs": rng.choice([["get"], ["*"], ["create"]])}]
+        rules = [
+            {
+                "apiGroups": [""],
+                "resources": [rng.choice(["pods", "secrets", "*", "pods/exec"])],
+                "verbs": rng.choice([["get"], ["*"], ["create"]]),
+            }
+        ]
         if kind == "ClusterRole":
             meta = {"name": meta["name"]}
-        return {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": kind, "metadata": meta, "rules": rules}
+        return {
+            "apiVersion": "rbac.authorization.k8s.io/v1",
+            "kind": kind,
+            "metadata": meta,
+            "rules": rules,
+        }
     if kind == "RoleBinding":
-        return {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding", "metadata": meta,
-                "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": rng.choice(["view", "edit", "cluster-admin"])},
-                "subjects": [{"kind": "ServiceAccount", "name": rng.choice(["default", f"app-{i}"]), "namespace": ns}]}  # fmt: skip
+        return {
+            "apiVersion": "rbac.authorization.k8s.io/v1",
+            "kind": "RoleBinding",
+            "metadata": meta,
+            "roleRef": {
+                "apiGroup": "rbac.authorization.k8s.io",
+                "kind": "ClusterRole",
+                "name": rng.choice(["view", "edit", "cluster-admin"]),
+            },
+            "subjects": [
+                {
+                    "kind": "ServiceAccount",
+                    "name": rng.choice(["default", f"app-{i}"]),
+                    "namespace": ns,
+                }
+            ],
+        }
     if kind == "NetworkPolicy":
-        return {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": meta,
-                "spec": {"podSelector": rng.choice([{}, {"matchLabels": {"app": f"app-{i}"}}]), "policyTypes": ["Ingress"]}}  # fmt: skip
-    return {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": meta,
-            "spec": {"rules": [{"host": "shop.example.com"}], **({"tls": [{"hosts": ["shop.example.com"]}]} if rng.random() < 0.5 else {})}}  # fmt: skip
+        return {
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "NetworkPolicy",
+            "metadata": meta,
+            "spec": {
+                "podSelector": rng.choice([{}, {"matchLabels": {"app": f"app-{i}"}}]),
+                "policyTypes": ["Ingress"],
+            },
+        }
+    return {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "Ingress",
+        "metadata": meta,
+        "spec": {
+            "rules": [{"host": "shop.example.com"}],
+            **({"tls": [{"hosts": ["shop.example.com"]}]} if rng.random() < 0.5 else {}),
+        },
+    }
 
 
 def _dockerfile(rng: random.Random) -> str:
-    base = rng.choice(["ubuntu", "ubuntu:22.04", "debian:12-slim", "python:3.12", f"alpine:3.19@sha256:{'c' * 64}"])
+    base = rng.choice(
+        [
+            "ubuntu",
+            "ubuntu:22.04",
+            "debian:12-slim",
+            "python:3.12",
+            f"alpine:3.19@sha256:{'c' * 64}",
+        ]
+    )
     lines = [f"FROM {base}"]
     if "alpine" in base:
         lines.append("RUN apk add " + rng.choice(["curl", "--no-cache curl"]))
     else:
-        lines.append(rng.choice(["RUN apt-get update", "RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*",
-                                 "RUN apt install -y curl", "RUN apt-get update && apt-get install -y curl"]))  # fmt: skip
+        lines.append(
+            rng.choice(
+                [
+                    "RUN apt-get update",
+                    "RUN apt-get update && apt-get install -y --no-install-recommends curl"
+                    " && rm -rf /var/lib/apt/lists/*",
+                    "RUN apt install -y curl",
+                    "RUN apt-get update && apt-get install -y curl",
+                ]
+            )
+        )
     if rng.random() < 0.3:
         lines.append("RUN curl -k -fsSL https://get.example.com/install.sh | sh")
     if rng.random() < 0.3:
@@ -177,8 +284,20 @@ def ensure_checkov() -> Path:
 
 def run_seawall(root: Path) -> tuple[float, dict[str, Any]]:
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", "from seawall.cli import main; main()", "config", str(root), "-f", "json"],
-                          capture_output=True, text=True, check=False)  # fmt: skip
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from seawall.cli import main; main()",
+            "config",
+            str(root),
+            "-f",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     elapsed = time.perf_counter() - started
     if proc.returncode not in (0, 1):
         raise SystemExit(f"seawall failed ({proc.returncode}): {proc.stderr[-500:]}")
@@ -187,8 +306,22 @@ def run_seawall(root: Path) -> tuple[float, dict[str, Any]]:
 
 def run_checkov(exe: Path, root: Path) -> tuple[float, list[dict[str, Any]]]:
     started = time.perf_counter()
-    proc = subprocess.run([str(exe), "-d", str(root), "--framework", "kubernetes,dockerfile", "--quiet", "-o", "json",
-                           "--skip-download"], capture_output=True, text=True, check=False)  # fmt: skip
+    proc = subprocess.run(
+        [
+            str(exe),
+            "-d",
+            str(root),
+            "--framework",
+            "kubernetes,dockerfile",
+            "--quiet",
+            "-o",
+            "json",
+            "--skip-download",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     elapsed = time.perf_counter() - started
     data = json.loads(proc.stdout)
     return elapsed, data if isinstance(data, list) else [data]
@@ -198,7 +331,9 @@ def _k8s_key(path: str, kind: str, ns: str | None, name: str) -> tuple[str, ...]
     return (path.lstrip("/"), kind, ns or "default", name)
 
 
-def checkov_verdicts(reports: list[dict[str, Any]], root: Path) -> dict[tuple[str, tuple[str, ...]], bool]:
+def checkov_verdicts(
+    reports: list[dict[str, Any]], root: Path
+) -> dict[tuple[str, tuple[str, ...]], bool]:
     """(CKV id, resource key) -> failed?"""
     out: dict[tuple[str, tuple[str, ...]], bool] = {}
     for report in reports:
@@ -243,10 +378,18 @@ def main() -> None:
         sw_time, sw_report = run_seawall(root)
         ck_time, ck_reports = run_checkov(exe, root)
         print(f"seawall: {sw_time:.2f}s, {len(sw_report['findings'])} findings")
-        ck_failed = sum(len((r.get("results") or {}).get("failed_checks") or []) for r in ck_reports)
+        ck_failed = sum(
+            len((r.get("results") or {}).get("failed_checks") or []) for r in ck_reports
+        )
         print(f"checkov: {ck_time:.2f}s, {ck_failed} failed checks")
 
-        pairs = sorted((c.id, ckv) for c in load_controls().values() for ckv in c.mappings.get("checkov", []))
+        # SW-IMG controls judge built images, not Dockerfiles: not comparable here
+        pairs = sorted(
+            (c.id, ckv)
+            for c in load_controls().values()
+            if c.domain != "image"
+            for ckv in c.mappings.get("checkov", [])
+        )
         verdicts = checkov_verdicts(ck_reports, root)
         ours = seawall_failures(sw_report, root)
         by_ckv: dict[str, list[tuple[tuple[str, ...], bool]]] = defaultdict(list)
@@ -265,7 +408,10 @@ def main() -> None:
             agree_total += agree
             print(f"{our_id:<12} {ckv:<14} {len(rows):>9} {100 * agree / len(rows):>6.1f}%")
         if total:
-            print(f"overall verdict agreement: {100 * agree_total / total:.1f}% of {total} (resource, control) verdicts")
+            print(
+                f"overall verdict agreement: {100 * agree_total / total:.1f}%"
+                f" of {total} (resource, control) verdicts"
+            )
         print(f"ratio: {ck_time / sw_time:.1f}")
 
 

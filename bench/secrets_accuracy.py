@@ -134,7 +134,8 @@ def credsweeper(corpus: Path) -> None:
     both = want & got
     print(f"CredSweeper samples (tool labels, not ground truth): their findings {len(want)} "
           f"lines, ours {len(got)}, shared {len(both)}; coverage of theirs "
-          f"{len(both) / max(1, len(want)):.3f}; ours also theirs {len(both) / max(1, len(got)):.3f}")
+          f"{len(both) / max(1, len(want)):.3f}; "
+          f"ours also theirs {len(both) / max(1, len(got)):.3f}")
 
 
 def main() -> int:

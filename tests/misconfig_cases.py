@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (a data table: one case per line reads best)
 """Fail/pass inputs for every misconfiguration control, generated from secure base
 objects plus a patch (shared by the table-driven control tests)."""
 
@@ -71,18 +72,26 @@ def deployment(pod: dict[str, Any] | None = None, container: dict[str, Any] | No
                kind: str = "Deployment") -> dict[str, Any]:  # fmt: skip
     """A secure Deployment with patches applied to pod spec / first container."""
     spec = merge(SECURE_POD, pod or {})
-    spec["containers"] = [merge(SECURE_CONTAINER, container or {})] + spec["containers"][1:]
+    spec["containers"] = [merge(SECURE_CONTAINER, container or {}), *spec["containers"][1:]]
     obj = {
         "apiVersion": "apps/v1",
         "kind": kind,
         "metadata": merge({"name": "web", "namespace": "shop"}, meta or {}),
         "spec": {
             "selector": {"matchLabels": {"app": "web"}},
-            "template": {"metadata": merge({"labels": {"app": "web"}}, template_meta or {}), "spec": spec},
+            "template": {
+                "metadata": merge({"labels": {"app": "web"}}, template_meta or {}),
+                "spec": spec,
+            },
         },
     }
     if kind == "Pod":
-        obj = {"apiVersion": "v1", "kind": "Pod", "metadata": merge(obj["metadata"], template_meta or {}), "spec": spec}
+        obj = {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": merge(obj["metadata"], template_meta or {}),
+            "spec": spec,
+        }
     return obj
 
 
@@ -98,15 +107,27 @@ def obj(kind: str, api: str = "v1", ns: str | None = "shop", **fields: Any) -> d
     return {"apiVersion": api, "kind": kind, "metadata": meta, **fields}
 
 
-def k8s(control: str, fail: list[dict[str, Any]], passing: list[dict[str, Any]] | None = None, **kw: Any) -> tuple[str, Case]:
+def k8s(
+    control: str, fail: list[dict[str, Any]], passing: list[dict[str, Any]] | None = None, **kw: Any
+) -> tuple[str, Case]:
     return control, Case("k8s", fail, passing if passing is not None else wl(), **kw)
 
 
-def role(kind: str, rules: list[dict[str, Any]], name: str = "r", ns: str | None = "shop") -> dict[str, Any]:
-    return obj(kind, "rbac.authorization.k8s.io/v1", ns if kind == "Role" else None, name=name, rules=rules)
+def role(
+    kind: str, rules: list[dict[str, Any]], name: str = "r", ns: str | None = "shop"
+) -> dict[str, Any]:
+    return obj(
+        kind, "rbac.authorization.k8s.io/v1", ns if kind == "Role" else None, name=name, rules=rules
+    )
 
 
-def binding(role_kind: str, role_name: str, subjects: list[dict[str, Any]], cluster: bool = False, name: str = "b") -> dict[str, Any]:
+def binding(
+    role_kind: str,
+    role_name: str,
+    subjects: list[dict[str, Any]],
+    cluster: bool = False,
+    name: str = "b",
+) -> dict[str, Any]:
     return obj(
         "ClusterRoleBinding" if cluster else "RoleBinding",
         "rbac.authorization.k8s.io/v1",
@@ -125,7 +146,11 @@ def granted(rules: list[dict[str, Any]], subject: dict[str, Any] = SA) -> list[d
 
 
 def rule(verbs: list[str], resources: list[str], groups: list[str] | None = None) -> dict[str, Any]:
-    return {"apiGroups": groups if groups is not None else [""], "resources": resources, "verbs": verbs}
+    return {
+        "apiGroups": groups if groups is not None else [""],
+        "resources": resources,
+        "verbs": verbs,
+    }
 
 
 SAFE_GRANT = granted([rule(["get", "list"], ["configmaps"])])
@@ -140,13 +165,29 @@ def netpol(name: str, spec: dict[str, Any], ns: str = "shop") -> dict[str, Any]:
 
 
 DENY_ALL = netpol("deny", {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]})
-ALLOW_WEB = netpol("web", {"podSelector": {"matchLabels": {"app": "web"}}, "ingress": [
-    {"from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "edge"}}}]}]})
+ALLOW_WEB = netpol(
+    "web",
+    {
+        "podSelector": {"matchLabels": {"app": "web"}},
+        "ingress": [
+            {
+                "from": [
+                    {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "edge"}}}
+                ]
+            }
+        ],
+    },
+)
 NET_OK = [*wl(), DENY_ALL, ALLOW_WEB]
 
 
 # ---------------------------------------------------------------- Kubernetes
-NS_OK = obj("Namespace", ns=None, name="shop", meta={"labels": {"pod-security.kubernetes.io/enforce": "restricted"}})
+NS_OK = obj(
+    "Namespace",
+    ns=None,
+    name="shop",
+    meta={"labels": {"pod-security.kubernetes.io/enforce": "restricted"}},
+)
 HOSTPATH = {"volumes": [{"name": "h", "hostPath": {"path": "/srv/cache"}}]}
 RO_MOUNT = {"volumeMounts": [{"name": "h", "mountPath": "/cache", "readOnly": True}]}
 K8S_CASES = dict([
@@ -357,7 +398,9 @@ _DF_FAIL = {
     "051": dockerfile("COPY id_rsa /root/.ssh/"), "052": dockerfile("RUN curl -fsSL https://e.example/x.tgz | tar xz"),
 }  # fmt: skip
 DOCKERFILE_CASES = {
-    f"SW-DF-{k}": Case("dockerfile", v, BASE_DOCKERFILE, trusted=("registry.example.com",) if k == "050" else ())
+    f"SW-DF-{k}": Case(
+        "dockerfile", v, BASE_DOCKERFILE, trusted=("registry.example.com",) if k == "050" else ()
+    )
     for k, v in _DF_FAIL.items()
 }
 
@@ -381,7 +424,11 @@ BASE_FILES = {
 
 def image(config: dict[str, Any] | None = None, history: list[str] | None = None,
           files: dict[str, tuple[str, int]] | None = None) -> tuple[dict[str, Any], list[str], dict[str, tuple[str, int]]]:  # fmt: skip
-    return merge(BASE_IMAGE_CONFIG, config or {}), BASE_HISTORY + (history or []), {**BASE_FILES, **(files or {})}
+    return (
+        merge(BASE_IMAGE_CONFIG, config or {}),
+        BASE_HISTORY + (history or []),
+        {**BASE_FILES, **(files or {})},
+    )
 
 
 _IMG_FAIL = {

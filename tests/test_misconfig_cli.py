@@ -16,12 +16,17 @@ CLUSTER = FIXTURES / "cluster"
 def seawall(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", "from seawall.cli import main; main()", *args],
-        capture_output=True, text=True, input=stdin, timeout=120,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=120,
+    )
 
 
 def _scan_cluster() -> dict[str, Any]:
-    proc = seawall("config", str(CLUSTER), "--exceptions", str(FIXTURES / "exceptions.yaml"), "-f", "json")
+    proc = seawall(
+        "config", str(CLUSTER), "--exceptions", str(FIXTURES / "exceptions.yaml"), "-f", "json"
+    )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 
@@ -50,7 +55,9 @@ def test_cluster_workloads_end_to_end() -> None:
     assert not _has(report, "SW-K8S-033", resource="Deployment/backend/api")
     assert _has(report, "SW-K8S-033", resource="Deployment/frontend/web")
     # Helm '# Source:' is kept, and no default-namespace noise for namespaced objects
-    web = [f for f in report["findings"] if f["location"].get("resource") == "Deployment/frontend/web"]
+    web = [
+        f for f in report["findings"] if f["location"].get("resource") == "Deployment/frontend/web"
+    ]
     assert web and all(f["extra"].get("helm_source") == "shop/templates/frontend.yaml" for f in web)
     assert _has(report, "SW-K8S-065", resource="Namespace/monitoring")
 
@@ -61,7 +68,11 @@ def test_cluster_rbac_per_subject() -> None:
     for rule in ("SW-RBAC-002", "SW-RBAC-003", "SW-RBAC-006", "SW-RBAC-009", "SW-RBAC-011"):
         assert _has(report, rule, resource=deployer), rule
     # aggregationRule: the aggregate ClusterRole gains the secrets rule of its member
-    prom = [f for f in report["findings"] if f["location"].get("resource") == "ServiceAccount/monitoring/prometheus"]
+    prom = [
+        f
+        for f in report["findings"]
+        if f["location"].get("resource") == "ServiceAccount/monitoring/prometheus"
+    ]
     assert [f["rule_id"] for f in prom] == ["SW-RBAC-006"]
     assert "ClusterRole/monitoring-aggregate" in prom[0]["extra"]["permissions"][0]
     assert _has(report, "SW-RBAC-004", resource="Group/system:authenticated")
@@ -94,10 +105,16 @@ def test_cluster_exceptions() -> None:
     assert ("SW-K8S-058", "Service/frontend/web") in suppressed  # exceptions file
     assert "SW-DF-013" in {r for r, _ in suppressed}  # Dockerfile comment on the next RUN
     assert "SW-DF-009" in {r for r, _ in suppressed}  # file-wide comment
-    expired = {f["rule_id"] for f in report["findings"] if "expired_exception" in f.get("extra", {})}
+    expired = {
+        f["rule_id"] for f in report["findings"] if "expired_exception" in f.get("extra", {})
+    }
     assert expired == {"SW-K8S-035", "SW-COMPOSE-015"}
     # the Dockerfile's other findings keep their lines (continuation + heredoc counted)
-    df = {f["rule_id"]: f["location"]["line"] for f in report["findings"] if f["location"]["path"].endswith("Dockerfile")}
+    df = {
+        f["rule_id"]: f["location"]["line"]
+        for f in report["findings"]
+        if f["location"]["path"].endswith("Dockerfile")
+    }
     assert df["SW-DF-028"] == 16 and df["SW-DF-049"] == 17
 
 
@@ -109,7 +126,10 @@ def test_table_output_prints_matrix() -> None:
 
 
 def test_stdin_and_gate() -> None:
-    manifest = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: x}\nspec:\n  containers: [{name: c, image: nginx, securityContext: {privileged: true}}]\n"
+    manifest = (
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: x}\nspec:\n"
+        "  containers: [{name: c, image: nginx, securityContext: {privileged: true}}]\n"
+    )
     proc = seawall("config", "-", "-f", "json", "--fail-on", "critical", stdin=manifest)
     assert proc.returncode == 1
     assert any(f["rule_id"] == "SW-K8S-001" for f in json.loads(proc.stdout)["findings"])

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from fs_image_builders import E, layer_tar, sha256, write_docker_archive
-from misconfig_cases import ALL_CASES, Case
 
 import seawall
+from fs_image_builders import E, layer_tar, sha256, write_docker_archive
+from misconfig_cases import ALL_CASES, Case
 from seawall.analyzers.misconfig.checks_image import ImageView
 from seawall.analyzers.misconfig.controls import load_controls
 from seawall.analyzers.misconfig.engine import ConfigScanner, ConfigScanOptions
@@ -39,10 +39,12 @@ def _image_rule_ids(data: tuple[dict, list[str], dict], folder: Path) -> set[str
     entries += [E(p, data=text.encode(), mode=mode) for p, (text, mode) in sorted(files.items())]
     layer = layer_tar(entries)
     doc = {
-        "architecture": "amd64", "os": "linux", "config": config,
+        "architecture": "amd64",
+        "os": "linux",
+        "config": config,
         "rootfs": {"type": "layers", "diff_ids": [sha256(layer)]},
         "history": [{"created_by": h} for h in history],
-    }  # fmt: skip
+    }
     folder.mkdir(parents=True, exist_ok=True)
     archive = write_docker_archive(folder / "image.tar", [layer], config=json.dumps(doc).encode())
     with seawall.open_image(f"docker-archive:{archive}") as img:
@@ -82,17 +84,41 @@ def test_imageconfig_scanner_through_seawall_image(tmp_path: Path) -> None:
     config, history, files = IMAGE_CASES["SW-IMG-010"].fail
     config = {**config, "User": ""}
     layer = layer_tar(
-        [E("etc", kind="dir", mode=0o755), E("usr", kind="dir", mode=0o755), E("usr/bin", kind="dir", mode=0o755)]
-        + [E(p, data=t.encode(), mode=m) for p, (t, m) in sorted(files.items()) if p.startswith(("etc/", "usr/"))]
+        [
+            E("etc", kind="dir", mode=0o755),
+            E("usr", kind="dir", mode=0o755),
+            E("usr/bin", kind="dir", mode=0o755),
+        ]
+        + [
+            E(p, data=t.encode(), mode=m)
+            for p, (t, m) in sorted(files.items())
+            if p.startswith(("etc/", "usr/"))
+        ]
     )
-    doc = {"architecture": "amd64", "os": "linux", "config": config,
-           "rootfs": {"type": "layers", "diff_ids": [sha256(layer)]}, "history": [{"created_by": h} for h in history]}  # fmt: skip
+    doc = {
+        "architecture": "amd64",
+        "os": "linux",
+        "config": config,
+        "rootfs": {"type": "layers", "diff_ids": [sha256(layer)]},
+        "history": [{"created_by": h} for h in history],
+    }
     archive = write_docker_archive(tmp_path / "img.tar", [layer], config=json.dumps(doc).encode())
     proc = subprocess.run(
-        [sys.executable, "-c", "from seawall.cli import main; main()", "image", f"docker-archive:{archive}",
-         "--scanners", "imageconfig", "-f", "json"],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "from seawall.cli import main; main()",
+            "image",
+            f"docker-archive:{archive}",
+            "--scanners",
+            "imageconfig",
+            "-f",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     found = {(f["rule_id"], f["location"].get("path")) for f in json.loads(proc.stdout)["findings"]}
     assert ("SW-IMG-010", "/usr/bin/su") in found and ("SW-IMG-001", None) in found

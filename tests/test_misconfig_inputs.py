@@ -11,7 +11,10 @@ import pytest
 from seawall.analyzers.misconfig.dockerfile_parser import DockerfileSyntaxError, parse_dockerfile
 from seawall.analyzers.misconfig.engine import ConfigScanner, ConfigScanOptions
 
-GOOD = "apiVersion: v1\nkind: Pod\nmetadata: {name: ok, namespace: a}\nspec:\n  containers: [{name: c, image: nginx}]\n"
+GOOD = (
+    "apiVersion: v1\nkind: Pod\nmetadata: {name: ok, namespace: a}\n"
+    "spec:\n  containers: [{name: c, image: nginx}]\n"
+)
 BILLION_LAUGHS = """a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
 b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
 c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
@@ -77,7 +80,11 @@ def test_malformed_yaml_and_json_name_file_and_line(tmp_path: Path) -> None:
     broken_multi = GOOD + "---\nkind: [oops\n---\n" + GOOD.replace("name: ok", "name: ok2")
     report, errors = scan(
         tmp_path,
-        {"multi.yaml": broken_multi, "dump.json": '{"apiVersion": "v1", "kind": "List", "items": [', "ok.json": "{}"},
+        {
+            "multi.yaml": broken_multi,
+            "dump.json": '{"apiVersion": "v1", "kind": "List", "items": [',
+            "ok.json": "{}",
+        },
     )
     assert any("multi.yaml:8" in e and "invalid YAML" in e for e in errors), errors
     assert any("dump.json:1" in e and "invalid JSON" in e for e in errors)
@@ -88,23 +95,37 @@ def test_malformed_yaml_and_json_name_file_and_line(tmp_path: Path) -> None:
 def test_dockerfile_syntax_error_and_unknown_kinds(tmp_path: Path) -> None:
     rollout = (
         "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: r, namespace: a}\n"
-        "spec:\n  template:\n    spec:\n      containers: [{name: c, image: x:1, securityContext: {privileged: true}}]\n"
+        "spec:\n  template:\n    spec:\n      containers:\n"
+        "        [{name: c, image: x:1, securityContext: {privileged: true}}]\n"
     )
     crd = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: 3}\n"
     report, errors = scan(
         tmp_path,
-        {"Dockerfile": "FROM alpine:3\nRUNN echo\n", "rollout.yaml": rollout, "crd.yaml": crd, "sub/Dockerfile": "FROM a:1\n"},
+        {
+            "Dockerfile": "FROM alpine:3\nRUNN echo\n",
+            "rollout.yaml": rollout,
+            "crd.yaml": crd,
+            "sub/Dockerfile": "FROM a:1\n",
+        },
     )
-    assert any(e.endswith("Dockerfile: Dockerfile syntax error: line 2: unknown instruction 'RUNN'") for e in errors), errors
+    assert any(
+        e.endswith("Dockerfile: Dockerfile syntax error: line 2: unknown instruction 'RUNN'")
+        for e in errors
+    ), errors
     assert len(errors) == 1  # the CRD is not an error, just not a workload
-    assert any(f["rule_id"] == "SW-K8S-001" and f["location"]["resource"] == "Rollout/a/r" for f in report["findings"])
+    assert any(
+        f["rule_id"] == "SW-K8S-001" and f["location"]["resource"] == "Rollout/a/r"
+        for f in report["findings"]
+    )
     assert _scanned(report, "sub/Dockerfile")
 
 
 def test_unrendered_helm_template_and_deep_nesting(tmp_path: Path) -> None:
     template = "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n"
     deep = "a: " + "[" * 500 + "]" * 500 + "\n"
-    report, errors = scan(tmp_path, {"templates/svc.yaml": template, "deep.yaml": deep, "good.yaml": GOOD})
+    report, errors = scan(
+        tmp_path, {"templates/svc.yaml": template, "deep.yaml": deep, "good.yaml": GOOD}
+    )
     assert any("svc.yaml" in e and "helm template" in e for e in errors)
     assert any("deep.yaml" in e and "nested" in e for e in errors)
     assert _scanned(report, "good.yaml")
@@ -140,7 +161,12 @@ def test_dockerfile_parser_features() -> None:
 
 @pytest.mark.parametrize(
     "text, line",
-    [("RUN echo\n", 1), ("FROM a\nRUN <<EOF\necho\n", 2), ("FROM a\nCOPY\n", 2), ("# escape=x\nFROM a\n", 1)],
+    [
+        ("RUN echo\n", 1),
+        ("FROM a\nRUN <<EOF\necho\n", 2),
+        ("FROM a\nCOPY\n", 2),
+        ("# escape=x\nFROM a\n", 1),
+    ],
 )
 def test_dockerfile_syntax_errors(text: str, line: int) -> None:
     with pytest.raises(DockerfileSyntaxError) as info:

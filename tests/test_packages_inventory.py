@@ -170,3 +170,25 @@ def test_dpkg_status_of_this_machine_matches_dpkg_query(tmp_path: Path) -> None:
     packages = collect_packages(seawall.open_rootfs(str(tmp_path)))
     got = sorted((p.name, p.version, p.arch, p.source_name, p.source_version) for p in packages)
     assert got == expected
+
+
+def test_third_party_debs_do_not_hide_bundled_packages(tmp_path: Path) -> None:
+    (tmp_path / "var/lib/dpkg/info").mkdir(parents=True)
+    (tmp_path / "var/lib/dpkg/status").write_text(
+        "Package: nodejs\nStatus: install ok installed\nArchitecture: amd64\n"
+        "Maintainer: Chris Lea <chris@nodesource.com>\nVersion: 18.19.0-1nodesource1\n"
+        "Description: x\n\n"
+        "Package: python3-six\nStatus: install ok installed\nArchitecture: all\n"
+        "Maintainer: Debian Python Team <team+python@tracker.debian.org>\nVersion: 1.16.0-4\n"
+        "Description: y\n\n")
+    npm = "/usr/lib/node_modules/npm/package.json"
+    six = "/usr/lib/python3/dist-packages/six-1.16.0.dist-info/METADATA"
+    (tmp_path / "var/lib/dpkg/info/nodejs.list").write_text(f"/usr/lib/node_modules/npm\n{npm}\n")
+    (tmp_path / "var/lib/dpkg/info/python3-six.list").write_text(f"{six}\n")
+    (tmp_path / npm.lstrip("/")).parent.mkdir(parents=True)
+    (tmp_path / npm.lstrip("/")).write_text('{"name": "npm", "version": "10.2.3"}')
+    (tmp_path / six.lstrip("/")).parent.mkdir(parents=True)
+    (tmp_path / six.lstrip("/")).write_text("Name: six\nVersion: 1.16.0\n")
+    packages = collect_packages(seawall.open_rootfs(str(tmp_path)))
+    assert sorted((p.type, p.name) for p in packages) == [
+        ("deb", "nodejs"), ("deb", "python3-six"), ("npm", "npm")]

@@ -8,9 +8,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import Lab
 
 import seawall
+from conftest import Lab
 from seawall.analyzers.packages import run_inventory
 from seawall.analyzers.packages.golang_buildinfo import stdlib_version
 from seawall.model.package import Package
@@ -95,3 +95,22 @@ def test_pkgs_go_binary_matches_go_version_m(lab: Lab) -> None:
     stdlib = next(p for p in result.packages if p.name == "stdlib")
     assert stdlib.path == "/usr/local/bin/hello"
     assert stdlib.purl == f"pkg:golang/stdlib@{stdlib_version(go_version)}"
+
+
+@pytest.mark.lab
+@pytest.mark.parametrize("image", ["base-debian", "app-python"])
+def test_lab_image_sboms_validate(lab: Lab, image: str, tmp_path: Path) -> None:
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+    from spdx_tools.spdx.parser.parse_anything import parse_file
+    from spdx_tools.spdx.validation.document_validator import validate_full_spdx_document
+
+    from seawall.cli.sbom import inventory_report, render_sbom
+
+    with seawall.open_image(lab.ref(image, "oci-archive"), lab.source_options()) as img:
+        report = inventory_report(img)
+    cdx = render_sbom(report, "cyclonedx")
+    assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(cdx) is None
+    spdx_path = tmp_path / "sbom.spdx.json"
+    spdx_path.write_text(render_sbom(report, "spdx"))
+    assert validate_full_spdx_document(parse_file(str(spdx_path)), "SPDX-2.3") == []

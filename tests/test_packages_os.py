@@ -52,6 +52,10 @@ def test_dpkg_copyright_dep5_only() -> None:
     assert licenses_from_copyright((root / "bash/copyright").read_bytes()) == [
         "GPL-3.0-or-later", "BSD-4-clause-UC", "GPL-2.0-or-later"]
     assert licenses_from_copyright((root / "libc6/copyright").read_bytes()) == []
+    findutils_style = (b"Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/"
+                       b"\n\nFiles: *\nLicense: BSD-3-clause and/or GPL-3+\n\n"
+                       b"Files: x\nLicense: MIT/X11\n")
+    assert licenses_from_copyright(findutils_style) == ["BSD-3-Clause", "GPL-3.0-or-later", "MIT"]
 
 
 def test_distroless_status_d() -> None:

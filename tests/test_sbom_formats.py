@@ -95,6 +95,8 @@ def test_license_expression_mapping() -> None:
         "LicenseRef-GPL-3-with-Bison-exception"
     assert extracted == {"LicenseRef-GPL-3-with-Bison-exception": "GPL-3+ with Bison exception"}
     assert license_expression([], extracted) == "NOASSERTION"
+    assert license_expression(["BSD-3-clause and/or GPL-3+"], {}) == \
+        "LicenseRef-BSD-3-clause-and-or-GPL-3"
 
 
 @pytest.mark.parametrize("fmt", ["cyclonedx", "spdx"])

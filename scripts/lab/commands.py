@@ -104,28 +104,35 @@ def start_daemon(name: str, argv: Sequence[str | os.PathLike[str]], *, pid_file:
         proc = subprocess.Popen([str(a) for a in argv], stdout=out, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, start_new_session=True,
                                 env={**os.environ, **(env or {})})
-    pid_file.write_text(f"{proc.pid}\n")
+    pid_file.write_text(f"{proc.pid} {_start_time(proc.pid)}\n")
     return proc.pid
 
 
-def recorded_pid(pid_file: Path) -> int | None:
-    """The pid in ``pid_file`` if that process is still alive, else None."""
+def _proc_stat(pid: int) -> list[str] | None:
+    """Fields of /proc/<pid>/stat after the command name (state is [0])."""
     try:
-        pid = int(pid_file.read_text().strip())
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
+def _start_time(pid: int) -> str:
+    fields = _proc_stat(pid)
+    return fields[19] if fields else "?"
+
+
+def recorded_pid(pid_file: Path) -> int | None:
+    """The pid in ``pid_file`` if that very process (same pid *and* start time, so a
+    recycled pid never matches) is still alive and not a zombie, else None."""
+    try:
+        pid_text, _, started = pid_file.read_text().strip().partition(" ")
+        pid = int(pid_text)
     except (OSError, ValueError):
         return None
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+    fields = _proc_stat(pid)
+    if fields is None or fields[0] == "Z":
         return None
-    except PermissionError:
-        return pid
-    # A zombie (our own dead child) still answers kill(0); check /proc.
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        if stat.rsplit(")", 1)[1].split()[0] == "Z":
-            return None
-    except OSError:
+    if started and started != fields[19]:
         return None
     return pid
 

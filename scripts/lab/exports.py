@@ -14,7 +14,7 @@ import tarfile
 from collections.abc import Callable
 from pathlib import Path
 
-from lab.commands import output, run, say
+from lab.commands import run, say
 from lab.daemons import podman_env
 from lab.oci_layout import docker_archive_to_oci_layout
 from lab.paths import (
@@ -153,9 +153,3 @@ def export(paths: LabPaths, image: str, image_id: str, *, podman: bool) -> list[
         say(f"{image}: exported {', '.join(done)}")
     return done
 
-
-def containerd_names(paths: LabPaths) -> set[str]:
-    """Image names present in the lab containerd namespace."""
-    text = output(["ctr", "-a", paths.containerd_socket, "-n", CONTAINERD_NAMESPACE,
-                   "images", "ls", "-q"])
-    return set(text.split())

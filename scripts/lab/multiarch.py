@@ -7,14 +7,15 @@ by hand (blobs are content-addressed files) and pushed with ``skopeo --multi-arc
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import io
 import json
 import tarfile
 from pathlib import Path
-from typing import Any
 
 from lab.commands import run, say
-from lab.oci_layout import OCI_CONFIG, OCI_INDEX, OCI_LAYER, OCI_MANIFEST, BlobWriter
+from lab.oci_layout import OCI_CONFIG, OCI_INDEX, OCI_LAYER_GZIP, OCI_MANIFEST, BlobWriter
 from lab.paths import MULTIARCH_NAME, OPEN_REGISTRY, LabPaths, image_tag, replacing
 
 PLATFORMS = ({"os": "linux", "architecture": "amd64"},
@@ -36,29 +37,22 @@ def _marker_layer(text: str) -> bytes:
     return buf.getvalue()
 
 
-def _read_json(layout: Path, digest: str) -> dict[str, Any]:
-    algo, hexdigest = digest.split(":", 1)
-    value: dict[str, Any] = json.loads((layout / "blobs" / algo / hexdigest).read_bytes())
-    return value
-
-
 def build_multiarch_layout(paths: LabPaths, source_image: str, target: Path) -> None:
-    """Write the two-platform layout ``target`` from the source image's OCI layout."""
-    source = paths.oci_layout(source_image)
-    index = json.loads((source / "index.json").read_text())
-    manifest = _read_json(source, index["manifests"][0]["digest"])
-    config = _read_json(source, manifest["config"]["digest"])
+    """Write the two-platform layout ``target`` from the source image's oci-archive
+    (its layers are gzipped already: nothing gets compressed again on the way out)."""
     layout = BlobWriter(target)
-    layout.adopt(source)
+    index = layout.adopt_archive(paths.oci_archive(source_image))
+    manifest = layout.read_json(index["manifests"][0]["digest"])
+    config = layout.read_json(manifest["config"]["digest"])
     entries = []
     for platform in PLATFORMS:
         text = platform_string(platform)
         layer = _marker_layer(text + "\n")
-        layer_desc = layout.put_bytes(layer, OCI_LAYER)
+        layer_desc = layout.put_bytes(gzip.compress(layer, mtime=0), OCI_LAYER_GZIP)
         cfg = json.loads(json.dumps(config))
         cfg.pop("variant", None)
         cfg.update(platform)
-        cfg["rootfs"]["diff_ids"].append(layer_desc["digest"])
+        cfg["rootfs"]["diff_ids"].append(f"sha256:{hashlib.sha256(layer).hexdigest()}")
         cfg.setdefault("history", []).append({
             "created": cfg.get("created", "1970-01-01T00:00:00Z"),
             "created_by": f"seawall-lab: mark platform {text}"})

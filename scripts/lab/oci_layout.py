@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
+import re
 import shutil
 import tarfile
 from pathlib import Path
+from typing import Any
 
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 OCI_INDEX = "application/vnd.oci.image.index.v1+json"
@@ -20,6 +21,7 @@ OCI_CONFIG = "application/vnd.oci.image.config.v1+json"
 OCI_LAYER = "application/vnd.oci.image.layer.v1.tar"
 OCI_LAYER_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip"
 _CHUNK = 1 << 20
+_BLOB_NAME = re.compile(r"blobs/sha256/[0-9a-f]{64}")
 
 
 class BlobWriter:
@@ -54,15 +56,29 @@ class BlobWriter:
         media_type = OCI_LAYER_GZIP if head == b"\x1f\x8b" else OCI_LAYER
         return {"mediaType": media_type, "digest": f"sha256:{digest.hexdigest()}", "size": size}
 
-    def adopt(self, source: Path) -> None:
-        """Share another layout's blobs (hard links: no copy of the layers)."""
-        for blob in (source / "blobs" / "sha256").iterdir():
-            target = self.blobs / blob.name
-            if not target.exists():
-                try:
-                    os.link(blob, target)
-                except OSError:
-                    shutil.copyfile(blob, target)
+    def adopt_archive(self, archive: Path) -> dict[str, Any]:
+        """Copy every blob of an oci-archive in (no recompression); return its
+        index.json."""
+        index: dict[str, Any] | None = None
+        with tarfile.open(archive) as tar:
+            for member in tar:
+                name = member.name.removeprefix("./")
+                if name == "index.json":
+                    data = tar.extractfile(member)
+                    index = json.loads(data.read()) if data else None
+                elif member.isfile() and _BLOB_NAME.fullmatch(name):
+                    source = tar.extractfile(member)
+                    if source is None:
+                        continue
+                    with source, (self.blobs / name.rsplit("/", 1)[1]).open("wb") as out:
+                        shutil.copyfileobj(source, out, _CHUNK)
+        if index is None:
+            raise ValueError(f"{archive}: no index.json")
+        return index
+
+    def read_json(self, digest: str) -> dict[str, Any]:
+        value: dict[str, Any] = json.loads((self.blobs / digest.split(":", 1)[1]).read_bytes())
+        return value
 
 
 def docker_archive_to_oci_layout(archive: Path, layout: Path, ref_name: str = "latest") -> str:

@@ -27,17 +27,43 @@ def _print_matrix(report: Report) -> None:
 
 @app.command("config")
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "-f", "formats", multiple=True, metavar="FMT[=FILE]",
-              help="Report format (repeatable): table, json, sarif ...; =FILE writes a file.")
+@click.option(
+    "--format",
+    "-f",
+    "formats",
+    multiple=True,
+    metavar="FMT[=FILE]",
+    help="Report format (repeatable): table, json, sarif ...; =FILE writes a file.",
+)
 @click.option("--output", "-o", help="File for formats given without =FILE.")
-@click.option("--trusted-registry", "trusted", multiple=True, metavar="PREFIX",
-              help="Allowed image registry or prefix (repeatable); enables SW-K8S-038/SW-DF-050.")
-@click.option("--exceptions", "exceptions_files", multiple=True, type=click.Path(dir_okay=False),
-              help="Exceptions file (repeatable).")
-@click.option("--custom-rules", "custom_rules", multiple=True, type=click.Path(),
-              help="Custom rules: .py / .yaml file or directory (repeatable).")
-@click.option("--max-file-size", type=click.IntRange(1), default=10 * 1024 * 1024, show_default=True,
-              help="Files larger than this many bytes are refused.")
+@click.option(
+    "--trusted-registry",
+    "trusted",
+    multiple=True,
+    metavar="PREFIX",
+    help="Allowed image registry or prefix (repeatable); enables SW-K8S-038/SW-DF-050.",
+)
+@click.option(
+    "--exceptions",
+    "exceptions_files",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="Exceptions file (repeatable).",
+)
+@click.option(
+    "--custom-rules",
+    "custom_rules",
+    multiple=True,
+    type=click.Path(),
+    help="Custom rules: .py / .yaml file or directory (repeatable).",
+)
+@click.option(
+    "--max-file-size",
+    type=click.IntRange(1),
+    default=10 * 1024 * 1024,
+    show_default=True,
+    help="Files larger than this many bytes are refused.",
+)
 @click.option("--severity", "-s", help="Only these severities (comma list).")
 @click.option("--exit-code", type=int, help="Exit with this code when findings remain.")
 @click.option("--fail-on", help="Fail (exit 1, or --exit-code) on this severity or worse.")
@@ -76,5 +102,3 @@ def config_command(
     status = gate.exit_status([report])
     if status:
         sys.exit(status)
-
-

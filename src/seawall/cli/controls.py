@@ -19,8 +19,18 @@ def controls_group() -> None:
 
 
 @controls_group.command("list")
-@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@click.option("--domain", help="Only controls of this domain (image, dockerfile, workload, k8s_object, rbac, network, compose).")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--domain",
+    help="Only this domain: image, dockerfile, workload, k8s_object, rbac, network, compose.",
+)
 def list_controls(fmt: str, domain: str | None) -> None:
     """Print every control with its severity and framework mappings."""
     controls = [c for c in load_controls().values() if domain is None or c.domain == domain]

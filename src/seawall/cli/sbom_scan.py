@@ -89,8 +89,9 @@ def sbom_scan_command(sbom_file: str, formats: tuple[str, ...], output: str | No
         raise InputError(f"{sbom_file}: {exc.strerror or exc}") from None
     content = read_sbom(data, sbom_file)
     report = sbom_report(content, sbom_file, db_dir, ignore_unfixed)
-    for error in report.errors:
-        click.echo(f"seawall: warning: {error.message}", err=True)
+    if not any(spec.format == "table" for spec in specs):  # the table lists errors itself
+        for error in report.errors:
+            click.echo(f"seawall: warning: {error.message}", err=True)
     shown_report = filter_severities(report, shown)
     write_outputs([shown_report], specs)
     sys.exit(gate.exit_status([shown_report]))

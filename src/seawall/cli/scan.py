@@ -18,9 +18,11 @@ from typing import Any, TypeVar
 import click
 
 from seawall.cli.app import GlobalOptions, app
+from seawall.cli.policy_options import policy_flags, policy_from_kwargs, suppress
 from seawall.errors import InputError
 from seawall.policy.gate import EXIT_INCOMPLETE, filter_severities, gate_from_flags
 from seawall.report.output import parse_output_specs, write_outputs
+from seawall.report.progress import ScanProgress
 from seawall.sources.interface import SourceOptions, Target
 
 log = logging.getLogger(__name__)
@@ -99,6 +101,30 @@ _SCAN_FLAGS: list[Callable[[F], F]] = [
         help="Cache directory (default ~/.cache/seawall).",
     ),
     click.option("--no-cache", is_flag=True, help="Neither read nor write the layer result cache."),
+    click.option(
+        "--wordlist",
+        "wordlists",
+        multiple=True,
+        type=click.Path(exists=True, dir_okay=False),
+        help="weakpass: extra password candidates, one per line (repeatable).",
+    ),
+    click.option(
+        "--show-secrets",
+        is_flag=True,
+        help="Print cracked passwords whole instead of masked (pa****).",
+    ),
+    click.option(
+        "--yara-rules",
+        "yara_rules",
+        multiple=True,
+        type=click.Path(exists=True, file_okay=False),
+        help="malware: extra YARA rule directory (repeatable).",
+    ),
+    click.option(
+        "--ioc-file",
+        type=click.Path(exists=True, dir_okay=False),
+        help="malware: SHA-256 IOC list, one hash per line.",
+    ),
 ]
 
 
@@ -106,7 +132,7 @@ def scan_flags(func: F) -> F:
     """Decorator adding the flags every scanning command shares."""
     for flag in reversed(_SCAN_FLAGS):
         func = flag(func)
-    return _source_flags(func)
+    return _source_flags(policy_flags(func))
 
 
 def _plugin_config(values: Sequence[str]) -> dict[str, dict[str, str]]:
@@ -134,6 +160,43 @@ def _source_options(kwargs: dict[str, Any], cache_dir: str | None) -> SourceOpti
     return opts
 
 
+def _analyzer_options(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Scanner options from the flags: ``--wordlist``, ``--show-secrets``, and an
+    explicit ``--jobs`` also sets the weakpass cracking processes (default: every core)."""
+    out: dict[str, Any] = {}
+    wordlists = kwargs.pop("wordlists", ())
+    if wordlists:
+        out["weakpass.wordlist"] = list(wordlists)
+    if kwargs.pop("show_secrets", False):
+        out["show_secrets"] = True
+        out["weakpass.show_secrets"] = True
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.get_parameter_source("jobs") not in (
+        None,
+        click.core.ParameterSource.DEFAULT,
+    ):
+        out["weakpass.jobs"] = kwargs.get("jobs")
+    out.update(_malware_options(kwargs))
+    return out
+
+
+def _malware_options(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``--yara-rules`` / ``--ioc-file``, validated here so that a rule that does not
+    compile or a malformed IOC line is a one-line error (exit 2), not a failed scan."""
+    out: dict[str, Any] = {}
+    if yara_rules := kwargs.pop("yara_rules", ()):
+        from seawall.analyzers.malware.rule_set import compile_rule_set, normalize_rule_dirs
+
+        compile_rule_set(normalize_rule_dirs(list(yara_rules)))
+        out["malware.yara_rules"] = list(yara_rules)
+    if ioc_file := kwargs.pop("ioc_file", None):
+        from seawall.analyzers.malware.ioc_list import load_ioc_list
+
+        load_ioc_list(ioc_file)
+        out["malware.ioc_file"] = ioc_file
+    return out
+
+
 def run_scan(
     obj: GlobalOptions | None,
     refs: Sequence[str],
@@ -150,6 +213,7 @@ def run_scan(
     gate, shown = gate_from_flags(
         kwargs.pop("exit_code"), kwargs.pop("severity"), kwargs.pop("fail_on")
     )
+    policy, show_suppressed = policy_from_kwargs(kwargs)
     scanners_text = kwargs.pop("scanners")
     scanners = None
     if scanners_text == "none":  # plugins only
@@ -158,7 +222,9 @@ def run_scan(
         scanners = tuple(s.strip() for s in scanners_text.split(",") if s.strip())
         check_scanner_names(scanners)
     cache_dir = kwargs.pop("cache_dir")
+    analyzer_options = _analyzer_options(kwargs)
     options = ScanOptions(
+        analyzer_options=analyzer_options,
         scanners=scanners,
         plugins=tuple(kwargs.pop("plugins")),
         plugin_dirs=tuple(kwargs.pop("plugin_dirs")),
@@ -174,18 +240,21 @@ def run_scan(
     driver = ScanDriver(options, plugins, command_types)
     quiet = bool(obj and obj.quiet)
 
-    def one(ref: str) -> Any:
-        with opener(ref, source_opts) as target:
-            return driver.scan(target)
+    with ScanProgress(len(refs), f"scanning {refs[0]}", quiet) as progress:
 
-    with _progress(quiet, f"scanning {len(refs)} target(s)"):
+        def one(ref: str) -> Any:
+            with opener(ref, source_opts) as target:
+                outcome = driver.scan(target)
+            progress.advance(f"scanned {ref}")
+            return outcome
+
         if options.jobs > 1 and len(refs) > 1:
             with ThreadPoolExecutor(min(options.jobs, len(refs))) as pool:
                 outcomes = list(pool.map(one, refs))
         else:
             outcomes = [one(ref) for ref in refs]
-    reports = [filter_severities(o.report, shown) for o in outcomes]
-    write_outputs(reports, specs)
+    reports = suppress([filter_severities(o.report, shown) for o in outcomes], policy)
+    write_outputs(reports, specs, show_suppressed=show_suppressed)
     failures = sorted({f for o in outcomes for f in o.failures})
     if failures and not quiet:
         click.echo(
@@ -199,25 +268,6 @@ def run_scan(
         # Not click's Exit: seawall.cli.main runs click with standalone_mode=False,
         # which turns Exit into a return value that main() does not pass on.
         sys.exit(status)
-
-
-class _progress:
-    """A spinner on stderr when it is a terminal (never in CI, never with -q)."""
-
-    def __init__(self, quiet: bool, message: str) -> None:
-        self._status: Any = None
-        if not quiet and sys.stderr.isatty():
-            from rich.console import Console
-
-            self._status = Console(stderr=True).status(message)
-
-    def __enter__(self) -> None:
-        if self._status is not None:
-            self._status.__enter__()
-
-    def __exit__(self, *exc: object) -> None:
-        if self._status is not None:
-            self._status.__exit__(None, None, None)
 
 
 def _open_image(ref: str, opts: SourceOptions) -> Target:

@@ -58,14 +58,22 @@ class ExceptionRule:
         if not any(fnmatch.fnmatchcase(finding.rule_id, r) for r in self.rules):
             return False
         loc = finding.location
-        for pattern, value in ((self.path, loc.path), (self.resource, loc.resource), (self.container, loc.container)):
+        for pattern, value in (
+            (self.path, loc.path),
+            (self.resource, loc.resource),
+            (self.container, loc.container),
+        ):
             if pattern is not None and not fnmatch.fnmatchcase(value or "", pattern):
                 return False
         return True
 
     def describe(self) -> dict[str, Any]:
         """JSON form stored on suppressed findings."""
-        out: dict[str, Any] = {"rules": list(self.rules), "reason": self.reason, "origin": self.origin}
+        out: dict[str, Any] = {
+            "rules": list(self.rules),
+            "reason": self.reason,
+            "origin": self.origin,
+        }
         if self.expires is not None:
             out["expires"] = self.expires.isoformat()
         return out
@@ -111,13 +119,13 @@ def parse_comment(rule_ids: list[str], text: str, origin: str) -> ExceptionRule:
 def load_exceptions_file(path: str) -> list[ExceptionRule]:
     """Read an exceptions file::
 
-        exceptions:
-          - rules: [SW-K8S-011]          # or rule: SW-K8S-011
-            resource: Deployment/prod/*
-            path: deploy/*.yaml
-            container: sidecar
-            reason: read-only root breaks the vendor agent
-            expires: 2027-01-31
+    exceptions:
+      - rules: [SW-K8S-011]          # or rule: SW-K8S-011
+        resource: Deployment/prod/*
+        path: deploy/*.yaml
+        container: sidecar
+        reason: read-only root breaks the vendor agent
+        expires: 2027-01-31
     """
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
@@ -156,9 +164,7 @@ def load_exceptions_file(path: str) -> list[ExceptionRule]:
     return out
 
 
-def apply_exceptions(
-    finding: Finding, candidates: list[ExceptionRule], today: dt.date
-) -> bool:
+def apply_exceptions(finding: Finding, candidates: list[ExceptionRule], today: dt.date) -> bool:
     """True when a live exception suppresses ``finding`` (recorded in its extra);
     a matching but expired exception is noted and does not suppress."""
     expired = None

@@ -25,6 +25,8 @@ class RenderOptions:
     """ANSI colours allowed (only when writing to a terminal)."""
     width: int | None = None
     """Terminal width; None lets the renderer choose."""
+    show_suppressed: bool = False
+    """List suppressed findings (``--show-suppressed``); human formats always count them."""
 
 
 class Renderer(ABC):

@@ -59,16 +59,23 @@ def _color_for(stream: TextIO) -> bool:
 
 
 def write_outputs(
-    reports: Sequence[Report], specs: Sequence[OutputSpec], stdout: TextIO | None = None
+    reports: Sequence[Report],
+    specs: Sequence[OutputSpec],
+    stdout: TextIO | None = None,
+    show_suppressed: bool = False,
 ) -> None:
     """Render every spec. Files are written to a temporary name and renamed, so a
-    reader never sees half a report."""
+    reader never sees half a report. ``show_suppressed`` lists suppressed findings
+    in the formats that otherwise only count them."""
     for spec in specs:
         renderer = get_renderer(spec.format)
         if spec.path is None or spec.path == "-":
             stream = stdout or sys.stdout
             width = shutil.get_terminal_size().columns if _color_for(stream) else None
-            renderer.render(reports, stream, RenderOptions(color=_color_for(stream), width=width))
+            color = _color_for(stream)
+            renderer.render(
+                reports, stream, RenderOptions(color, width, show_suppressed=show_suppressed)
+            )
             stream.flush()
             continue
         directory = os.path.dirname(os.path.abspath(spec.path))
@@ -76,7 +83,7 @@ def write_outputs(
             os.makedirs(directory, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=directory, prefix=".seawall-")
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                renderer.render(reports, fh, RenderOptions(color=False))
+                renderer.render(reports, fh, RenderOptions(show_suppressed=show_suppressed))
             os.replace(tmp, spec.path)
         except OSError as exc:
             raise InputError(f"cannot write {spec.path}: {exc.strerror or exc}") from None

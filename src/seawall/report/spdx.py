@@ -55,7 +55,9 @@ def license_expression(values: list[str], extracted: dict[str, str]) -> str:
         try:
             info = _licensing.validate(value, strict=True)
             valid = not info.errors and not info.invalid_symbols
-        except ExpressionError:
+        except (ExpressionError, AttributeError):
+            # license-expression 30.x raises AttributeError from validate() on some
+            # malformed input ("A and/or B"): treat it as "not an SPDX expression".
             valid = False
         if valid:
             normalized = str(_licensing.parse(value))

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from seawall.model.finding import Finding, Severity
 from seawall.model.report import Report
+from seawall.report.finding_display import suppression_reason
 from seawall.report.interface import Renderer, RenderOptions, register_renderer
 
 SEVERITY_STYLE = {
@@ -24,6 +25,26 @@ SEVERITY_STYLE = {
     Severity.INFO: "dim",
 }
 _SEVERITIES = sorted(Severity, key=lambda s: -s.rank)
+#: Column caps (characters per line); longer cells wrap onto at most two lines and
+#: are cut beyond that, so one 4 kB evidence string cannot swallow the terminal.
+RULE_MAX = 28
+TITLE_MAX = 60
+LOCATION_MAX = 50
+PACKAGE_MAX = 40
+
+
+def truncate(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def truncate_middle(text: str, limit: int) -> str:
+    """Paths keep both ends (``/usr/lib/…/libssl.so.3``): the middle goes."""
+    if len(text) <= limit:
+        return text
+    head = (limit - 1) // 2
+    return text[:head] + "…" + text[len(text) - (limit - 1 - head):]
 
 
 def _short(digest: str | None) -> str:
@@ -68,9 +89,12 @@ def summary_line(reports: Sequence[Report]) -> str:
     errors = sum(len(r.errors) for r in reports)
     seconds = sum(r.stats.duration_s for r in reports)
     targets = f"{len(reports)} target{'s' if len(reports) != 1 else ''}"
+    suppressed = sum(len(r.suppressed) for r in reports)
+    hidden = f", {suppressed} suppressed" if suppressed else ""
     return (
         f"{targets}: {len(findings)} finding{'s' if len(findings) != 1 else ''} "
-        f"({severity_counts(findings)}), {packages} packages, {errors} errors, {seconds:.1f}s"
+        f"({severity_counts(findings)}){hidden}, {packages} packages, {errors} errors, "
+        f"{seconds:.1f}s"
     )
 
 
@@ -106,7 +130,23 @@ class TableRenderer(Renderer):
         )
         for report in reports:
             self._render_target(console, report)
+            if options.show_suppressed and report.suppressed:
+                self._render_suppressed(console, report)
         console.print(summary_line(reports), soft_wrap=True)
+
+    def _render_suppressed(self, console: Console, report: Report) -> None:
+        table = Table(title=f"suppressed ({len(report.suppressed)})", title_justify="left",
+                      box=box.SIMPLE_HEAD)
+        table.add_column("Severity", no_wrap=True)
+        table.add_column("Rule", no_wrap=True, max_width=RULE_MAX, overflow="ellipsis")
+        table.add_column("Title", max_width=TITLE_MAX, overflow="ellipsis")
+        table.add_column("Why", max_width=TITLE_MAX, overflow="ellipsis")
+        for f in sorted(report.suppressed, key=Finding.sort_key):
+            table.add_row(Text(f.severity.value.upper(), style=SEVERITY_STYLE[f.severity]),
+                          Text(f.rule_id), Text(truncate(f.title, TITLE_MAX)),
+                          Text(suppression_reason(f)))
+        console.print(table)
+        console.print()
 
     def _render_target(self, console: Console, report: Report) -> None:
         console.print(_target_header(report))
@@ -124,20 +164,20 @@ class TableRenderer(Renderer):
                 show_lines=False,
             )
             table.add_column("Severity", no_wrap=True)
-            table.add_column("Rule", no_wrap=True)
-            table.add_column("Title")
-            table.add_column("Location")
+            table.add_column("Rule", no_wrap=True, max_width=RULE_MAX, overflow="ellipsis")
+            table.add_column("Title", max_width=TITLE_MAX)
+            table.add_column("Location", max_width=LOCATION_MAX)
             if any(f.package for f in findings):
-                table.add_column("Package")
+                table.add_column("Package", max_width=PACKAGE_MAX)
             for f in findings:
                 row = [
                     Text(f.severity.value.upper(), style=SEVERITY_STYLE[f.severity]),
                     Text(f.rule_id),
-                    Text(f.title),
-                    Text(_location(f)),
+                    Text(truncate(f.title, TITLE_MAX * 2)),
+                    Text(truncate_middle(_location(f), LOCATION_MAX * 2)),
                 ]
                 if len(table.columns) == 5:
-                    row.append(Text(_package(f)))
+                    row.append(Text(truncate(_package(f), PACKAGE_MAX * 2)))
                 table.add_row(*row)
             console.print(table)
         if report.errors:

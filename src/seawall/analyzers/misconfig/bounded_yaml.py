@@ -106,10 +106,64 @@ def _check_depth(value: Any) -> None:
             stack.extend((v, depth + 1) for v in node)
 
 
+_SAFE = yaml.SafeLoader("")
+_STR = "tag:yaml.org,2002:str"
+_SCALARS = {
+    "tag:yaml.org,2002:null": lambda n: None,
+    "tag:yaml.org,2002:bool": lambda n: n.value.lower() in ("yes", "true", "on", "y"),
+    "tag:yaml.org,2002:int": _SAFE.construct_yaml_int,
+    "tag:yaml.org,2002:float": _SAFE.construct_yaml_float,
+    "tag:yaml.org,2002:binary": _SAFE.construct_yaml_binary,
+    # timestamps stay strings, as they are in JSON manifests
+    "tag:yaml.org,2002:timestamp": lambda n: n.value,
+}
+
+
+def _construct(node: yaml.Node, memo: dict[int, Any], depth: int = 0) -> Any:
+    """Build plain Python data from a composed node graph (what SafeLoader accepts,
+    minus sets/ordered maps; aliases become shared objects). Faster than the generic
+    constructor because manifests are nearly all plain mappings, lists and strings."""
+    if depth > MAX_DEPTH:
+        raise DocumentError(f"document nested deeper than {MAX_DEPTH} levels")
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag == _STR:
+            return node.value
+        build = _SCALARS.get(node.tag)
+        if build is None:
+            raise DocumentError(f"unsupported YAML tag {node.tag}", node.start_mark.line + 1)
+        return build(node)
+    if isinstance(node, yaml.SequenceNode):
+        seq: list[Any] = []
+        memo[key] = seq
+        seq.extend(_construct(child, memo, depth + 1) for child in node.value)
+        return seq
+    if isinstance(node, yaml.MappingNode):
+        mapping: dict[Any, Any] = {}
+        memo[key] = mapping
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                merged = _construct(value_node, memo, depth + 1)
+                for source in merged if isinstance(merged, list) else [merged]:
+                    if isinstance(source, dict):
+                        for k, v in source.items():
+                            mapping.setdefault(k, v)
+                continue
+            k = _construct(key_node, memo, depth + 1)
+            if isinstance(k, dict | list):
+                raise DocumentError("unhashable mapping key", key_node.start_mark.line + 1)
+            mapping[k] = _construct(value_node, memo, depth + 1)
+        return mapping
+    raise DocumentError(f"unsupported YAML node {type(node).__name__}")
+
+
 def load_yaml_document(text: str, first_line: int = 1) -> Any:
     """Parse one YAML document with the limits of this module."""
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - CSafeLoader is the safe loader
+        node = yaml.compose(text, Loader=_Loader)
+        data = _construct(node, {}) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + mark.line if mark is not None else first_line
@@ -117,6 +171,8 @@ def load_yaml_document(text: str, first_line: int = 1) -> Any:
         raise DocumentError(f"invalid YAML: {problem}", line) from None
     except yaml.YAMLError as exc:
         raise DocumentError(f"invalid YAML: {exc}", first_line) from None
+    except DocumentError as exc:
+        raise DocumentError(str(exc), first_line + (exc.line or 1) - 1) from None
     except RecursionError:
         raise DocumentError(f"document nested deeper than {MAX_DEPTH} levels", first_line) from None
     try:

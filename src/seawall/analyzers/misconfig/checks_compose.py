@@ -11,7 +11,21 @@ from seawall.analyzers.misconfig.image_refs import parse_image_ref
 from seawall.analyzers.misconfig.k8s_model import as_dict, as_list, dig
 from seawall.analyzers.misconfig.registry import ScanSettings, Violation, check
 
-_SENSITIVE = ("/", "/etc", "/proc", "/sys", "/root", "/boot", "/dev", "/var/lib/docker", "/usr", "/lib", "/home", "/run", "/var/run")
+_SENSITIVE = (
+    "/",
+    "/etc",
+    "/proc",
+    "/sys",
+    "/root",
+    "/boot",
+    "/dev",
+    "/var/lib/docker",
+    "/usr",
+    "/lib",
+    "/home",
+    "/run",
+    "/var/run",
+)
 _SOCKETS = ("docker.sock", "containerd.sock", "crio.sock", "podman.sock")
 
 
@@ -39,7 +53,11 @@ class ComposeService:
                 if len(parts) >= 2 and parts[0].startswith(("/", ".", "~")):
                     yield parts[0], parts[1], ":".join(parts[2:])
             elif isinstance(vol, dict) and vol.get("type", "bind") == "bind" and vol.get("source"):
-                yield str(vol["source"]), str(vol.get("target", "")), str(dig(vol, "bind", "propagation") or "")
+                yield (
+                    str(vol["source"]),
+                    str(vol.get("target", "")),
+                    str(dig(vol, "bind", "propagation") or ""),
+                )
 
 
 def _v(svc: ComposeService, message: str) -> Violation:
@@ -79,8 +97,10 @@ def docker_socket(svc: ComposeService, s: ScanSettings) -> Iterator[Violation]:
 def sensitive_mount(svc: ComposeService, s: ScanSettings) -> Iterator[Violation]:
     for source, _target, _mode in svc.volumes():
         norm = "/" + source.strip("/")
-        if source.startswith("/") and not source.endswith(_SOCKETS) and any(
-            norm == p or (p != "/" and norm.startswith(p + "/")) for p in _SENSITIVE
+        if (
+            source.startswith("/")
+            and not source.endswith(_SOCKETS)
+            and any(norm == p or (p != "/" and norm.startswith(p + "/")) for p in _SENSITIVE)
         ):
             yield _v(svc, f"mounts host {source}")
 
@@ -129,13 +149,17 @@ def read_only(svc: ComposeService, s: ScanSettings) -> Iterator[Violation]:
 
 @check("SW-COMPOSE-013", "compose")
 def memory_limit(svc: ComposeService, s: ScanSettings) -> Iterator[Violation]:
-    if not svc.spec.get("mem_limit") and not dig(svc.spec, "deploy", "resources", "limits", "memory"):
+    if not svc.spec.get("mem_limit") and not dig(
+        svc.spec, "deploy", "resources", "limits", "memory"
+    ):
         yield _v(svc, "no mem_limit / deploy.resources.limits.memory")
 
 
 @check("SW-COMPOSE-014", "compose")
 def pids_limit(svc: ComposeService, s: ScanSettings) -> Iterator[Violation]:
-    if not svc.spec.get("pids_limit") and not dig(svc.spec, "deploy", "resources", "limits", "pids"):
+    if not svc.spec.get("pids_limit") and not dig(
+        svc.spec, "deploy", "resources", "limits", "pids"
+    ):
         yield _v(svc, "no pids_limit")
 
 
@@ -144,7 +168,10 @@ def _published(svc: ComposeService) -> Iterator[tuple[str | None, str]]:
     for port in as_list(svc.spec.get("ports")):
         if isinstance(port, dict):
             if port.get("published") is not None:
-                yield (str(port["host_ip"]) if port.get("host_ip") else None), str(port["published"])
+                yield (
+                    (str(port["host_ip"]) if port.get("host_ip") else None),
+                    str(port["published"]),
+                )
             continue
         parts = str(port).split("/")[0].rsplit(":", 2)
         if len(parts) == 3:
@@ -192,7 +219,9 @@ def latest_image(svc: ComposeService, s: ScanSettings) -> Iterator[Violation]:
 @check("SW-COMPOSE-020", "compose")
 def devices(svc: ComposeService, s: ScanSettings) -> Iterator[Violation]:
     for device in as_list(svc.spec.get("devices")):
-        yield _v(svc, f"device {device if isinstance(device, str) else as_dict(device).get('source')}")
+        yield _v(
+            svc, f"device {device if isinstance(device, str) else as_dict(device).get('source')}"
+        )
 
 
 @check("SW-COMPOSE-021", "compose")

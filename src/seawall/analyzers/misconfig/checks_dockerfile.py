@@ -174,7 +174,11 @@ def _duplicates(keyword: str, control_id: str) -> None:
         for stage in df.stages:
             found = [i for i in stage.instructions if i.keyword == keyword]
             for extra in found[:-1]:
-                yield v(extra, f"{keyword} overridden by a later {keyword} (line {found[-1].line})", stage)
+                yield v(
+                    extra,
+                    f"{keyword} overridden by a later {keyword} (line {found[-1].line})",
+                    stage,
+                )
 
     check(control_id, "dockerfile")(run)
 
@@ -220,7 +224,9 @@ def shell_form(df: Dockerfile, s: ScanSettings) -> Iterator[Violation]:
 def untrusted_base(df: Dockerfile, s: ScanSettings) -> Iterator[Violation]:
     for stage in _external_bases(df):
         if not is_trusted(stage.base, s.trusted_registries):
-            yield v(stage.instructions[0], f"FROM {stage.base} is not from a trusted registry", stage)
+            yield v(
+                stage.instructions[0], f"FROM {stage.base} is not from a trusted registry", stage
+            )
 
 
 @check("SW-DF-051", "dockerfile")

@@ -27,8 +27,10 @@ def _commands(text: str) -> list[str]:
 def _env_values(df: Dockerfile) -> Iterator[tuple[Stage, Instruction, str, str]]:
     for stage, instr in instructions(df, "ENV"):
         words = instr.args
-        pairs = [w.partition("=")[::2] for w in words] if "=" in (words[0] if words else "") else (
-            [(words[0], " ".join(words[1:]))] if words else []
+        pairs = (
+            [w.partition("=")[::2] for w in words]
+            if "=" in (words[0] if words else "")
+            else ([(words[0], " ".join(words[1:]))] if words else [])
         )
         for key, value in pairs:
             yield stage, instr, key, value
@@ -45,7 +47,9 @@ def _run_regex(control_id: str, pattern: str, message: str) -> None:
     check(control_id, "dockerfile")(run)
 
 
-def _env_or_run(control_id: str, env: Callable[[str, str], bool], pattern: str | None, message: str) -> None:
+def _env_or_run(
+    control_id: str, env: Callable[[str, str], bool], pattern: str | None, message: str
+) -> None:
     compiled = re.compile(pattern) if pattern else None
 
     def run(df: Dockerfile, s: ScanSettings) -> Iterator[Violation]:
@@ -60,20 +64,32 @@ def _env_or_run(control_id: str, env: Callable[[str, str], bool], pattern: str |
     check(control_id, "dockerfile")(run)
 
 
-_INSTALLERS = re.compile(r"\b(apt-get|apt|apk|yum|dnf|microdnf|zypper|tdnf)\b[^&|;\n]*\b(install|add|in)\b")
+_INSTALLERS = re.compile(
+    r"\b(apt-get|apt|apk|yum|dnf|microdnf|zypper|tdnf)\b[^&|;\n]*\b(install|add|in)\b"
+)
 
 
 @check("SW-DF-006", "dockerfile")
 def update_alone(df: Dockerfile, s: ScanSettings) -> Iterator[Violation]:
-    update = re.compile(r"\b(apt-get|apt|apk|yum|dnf|zypper)\s+(-\S+\s+)*(update|makecache|refresh)\b")
+    update = re.compile(
+        r"\b(apt-get|apt|apk|yum|dnf|zypper)\s+(-\S+\s+)*(update|makecache|refresh)\b"
+    )
     for stage, instr, text in _runs(df):
         if update.search(text) and not _INSTALLERS.search(text):
             yield v(instr, "package index update without install in the same RUN", stage)
 
 
-_run_regex("SW-DF-010", r"(^|[\s;&|(])apt\s+(-\S+\s+)*(install|update|upgrade|remove|dist-upgrade)\b", "apt used instead of apt-get")
+_run_regex(
+    "SW-DF-010",
+    r"(^|[\s;&|(])apt\s+(-\S+\s+)*(install|update|upgrade|remove|dist-upgrade)\b",
+    "apt used instead of apt-get",
+)
 _run_regex("SW-DF-013", r"(^|[\s;&|(])sudo\s", "RUN uses sudo")
-_run_regex("SW-DF-014", r"\bcurl\b[^|;&\n]*\s(-k|--insecure|-[a-zA-Z]*k[a-zA-Z]*)(\s|$)", "curl with -k/--insecure")
+_run_regex(
+    "SW-DF-014",
+    r"\bcurl\b[^|;&\n]*\s(-k|--insecure|-[a-zA-Z]*k[a-zA-Z]*)(\s|$)",
+    "curl with -k/--insecure",
+)
 _run_regex("SW-DF-015", r"\bwget\b[^|;&\n]*--no-check-certificate", "wget --no-check-certificate")
 _env_or_run(
     "SW-DF-016",
@@ -81,7 +97,12 @@ _env_or_run(
     r"\bpip3?\b[^|;&\n]*--trusted-host",
     "pip trusted-host disables certificate checks",
 )
-_env_or_run("SW-DF-017", lambda k, val: k == "PYTHONHTTPSVERIFY" and val == "0", None, "TLS verification off")
+_env_or_run(
+    "SW-DF-017",
+    lambda k, val: k == "PYTHONHTTPSVERIFY" and val == "0",
+    None,
+    "TLS verification off",
+)
 _env_or_run(
     "SW-DF-018",
     lambda k, val: k == "NODE_TLS_REJECT_UNAUTHORIZED" and val == "0",
@@ -95,7 +116,11 @@ _run_regex(
     "apt installs unauthenticated packages",
 )
 _run_regex("SW-DF-021", r"--nogpgcheck|gpgcheck\s*=\s*0", "GPG check disabled")
-_run_regex("SW-DF-022", r"\brpm\b[^|;&\n]*--(nodigest|nosignature|noverify|nofiledigest)", "rpm verification disabled")
+_run_regex(
+    "SW-DF-022",
+    r"\brpm\b[^|;&\n]*--(nodigest|nosignature|noverify|nofiledigest)",
+    "rpm verification disabled",
+)
 _run_regex("SW-DF-023", r"--force-yes", "apt-get --force-yes")
 _env_or_run(
     "SW-DF-024",
@@ -149,11 +174,27 @@ def _install_without(control_id: str, tool: str, cleanup: str, message: str) -> 
     check(control_id, "dockerfile")(run)
 
 
-_install_without("SW-DF-037", "yum", r"yum\s+clean\s+all|rm -rf /var/cache/yum", "yum install without yum clean all")
-_install_without("SW-DF-038", "dnf", r"dnf\s+clean\s+all|rm -rf /var/cache/(dnf|yum)", "dnf install without dnf clean all")
-_install_without("SW-DF-039", "zypper", r"zypper\s+(clean|cc)\b", "zypper install without zypper clean")
-_install_without("SW-DF-044", "microdnf", r"microdnf\s+clean\s+all", "microdnf install without clean all")
-_install_without("SW-DF-047", "apt-get", r"rm\s+-[rRf]+\s+/var/lib/apt/lists", "apt lists left in the layer")
+_install_without(
+    "SW-DF-037",
+    "yum",
+    r"yum\s+clean\s+all|rm -rf /var/cache/yum",
+    "yum install without yum clean all",
+)
+_install_without(
+    "SW-DF-038",
+    "dnf",
+    r"dnf\s+clean\s+all|rm -rf /var/cache/(dnf|yum)",
+    "dnf install without dnf clean all",
+)
+_install_without(
+    "SW-DF-039", "zypper", r"zypper\s+(clean|cc)\b", "zypper install without zypper clean"
+)
+_install_without(
+    "SW-DF-044", "microdnf", r"microdnf\s+clean\s+all", "microdnf install without clean all"
+)
+_install_without(
+    "SW-DF-047", "apt-get", r"rm\s+-[rRf]+\s+/var/lib/apt/lists", "apt lists left in the layer"
+)
 
 
 def _apt_installs(df: Dockerfile) -> Iterator[tuple[Stage, Instruction, str]]:
@@ -201,7 +242,10 @@ def pip_cache(df: Dockerfile, s: ScanSettings) -> Iterator[Violation]:
         if env_off or "type=cache" in instr.flags.get("mount", ""):
             continue
         for cmd in _commands(text):
-            if re.search(r"(^|\s)(pip3?|python3? -m pip)\s+install\b", cmd) and "--no-cache-dir" not in cmd:
+            if (
+                re.search(r"(^|\s)(pip3?|python3? -m pip)\s+install\b", cmd)
+                and "--no-cache-dir" not in cmd
+            ):
                 yield v(instr, "pip install without --no-cache-dir", stage)
 
 

@@ -18,9 +18,15 @@ from seawall.fs.interface import FileInfo, FileSystem
 #: Largest file this module reads whole (passwd, shadow, group).
 _MAX_SMALL_FILE = 4 * 1024 * 1024
 _CACHE_DIRS = (
-    "/var/lib/apt/lists/", "/var/cache/apt/archives/", "/var/cache/apk/", "/var/cache/yum/",
-    "/var/cache/dnf/", "/var/cache/zypp/", "/root/.cache/pip/", "/root/.npm/_cacache/",
-)  # fmt: skip
+    "/var/lib/apt/lists/",
+    "/var/cache/apt/archives/",
+    "/var/cache/apk/",
+    "/var/cache/yum/",
+    "/var/cache/dnf/",
+    "/var/cache/zypp/",
+    "/root/.cache/pip/",
+    "/root/.npm/_cacache/",
+)
 _CACHE_IGNORED = ("lock", ".placeholder", "partial")
 _CREDENTIAL_FILE = re.compile(
     r"(^|/)(\.git-credentials|\.aws/credentials|\.docker/config\.json|\.netrc|\.pypirc"
@@ -35,7 +41,9 @@ _TLS_OFF = {
     "PIP_TRUSTED_HOST": None,
 }
 _PIPE_TO_SHELL = re.compile(r"\b(curl|wget)\b[^|;&]*\|\s*(sudo\s+)?(\S*/)?(ba|z|da)?sh\b")
-_UPGRADE = re.compile(r"\b(apt-get|apt)\s+(-\S+\s+)*(upgrade|dist-upgrade)\b|\bapk\s+(-\S+\s+)*upgrade\b")
+_UPGRADE = re.compile(
+    r"\b(apt-get|apt)\s+(-\S+\s+)*(upgrade|dist-upgrade)\b|\bapk\s+(-\S+\s+)*upgrade\b"
+)
 _UPDATE = re.compile(r"\b(apt-get|apt|apk|yum|dnf)\s+(-\S+\s+)*(update|makecache)\b")
 _INSTALL = re.compile(r"\b(apt-get|apt|apk|yum|dnf|microdnf|zypper)\b[^&|;]*\b(install|add)\b")
 _INSECURE = re.compile(
@@ -69,7 +77,9 @@ class ImageView:
 
     def history(self) -> list[str]:
         """``created_by`` of every history entry, bottom to top."""
-        return [str(as_dict(h).get("created_by") or "") for h in as_list(self.config.get("history"))]
+        return [
+            str(as_dict(h).get("created_by") or "") for h in as_list(self.config.get("history"))
+        ]
 
     def files(self) -> list[FileInfo]:
         """Every entry of the filesystem (walked once, lazily)."""
@@ -159,7 +169,11 @@ def _history_regex(control_id: str, pattern: re.Pattern[str], message: str) -> N
 _history_regex("SW-IMG-006", re.compile(r"\bADD\b.*\b(https?|ftp)://"), "ADD of a URL")
 _history_regex("SW-IMG-007", _PIPE_TO_SHELL, "pipe to shell")
 _history_regex("SW-IMG-014", _UPGRADE, "upgrade in build")
-_history_regex("SW-IMG-023", re.compile(r"\bchpasswd\b|\bpasswd\s+\S+\s*<|echo\s+\S+:\S+\s*\|\s*chpasswd"), "password set")
+_history_regex(
+    "SW-IMG-023",
+    re.compile(r"\bchpasswd\b|\bpasswd\s+\S+\s*<|echo\s+\S+:\S+\s*\|\s*chpasswd"),
+    "password set",
+)
 _history_regex("SW-IMG-024", _INSECURE, "verification disabled")
 
 
@@ -190,7 +204,9 @@ def package_caches(img: ImageView, s: ScanSettings) -> Iterator[Violation]:
         for prefix in _CACHE_DIRS:
             if info.path.startswith(prefix) and prefix not in reported:
                 reported.add(prefix)
-                yield Violation(f"cache files under {prefix}", path=prefix.rstrip("/"), layer=info.layer)
+                yield Violation(
+                    f"cache files under {prefix}", path=prefix.rstrip("/"), layer=info.layer
+                )
 
 
 def _exists(control_id: str, paths: tuple[str, ...], message: str) -> None:
@@ -232,7 +248,9 @@ def base_unpinned(img: ImageView, s: ScanSettings) -> Iterator[Violation]:
         return  # not knowable from the image
     if parse_image_ref(base).is_latest_or_untagged:
         yield Violation(f"base image {base} is latest or untagged")
-    elif not labels.get("org.opencontainers.image.base.digest") and not parse_image_ref(base).digest:
+    elif (
+        not labels.get("org.opencontainers.image.base.digest") and not parse_image_ref(base).digest
+    ):
         yield Violation(f"base image {base} is not pinned by digest")
 
 
@@ -242,7 +260,9 @@ def empty_password(img: ImageView, s: ScanSettings) -> Iterator[Violation]:
     for line in img.read_text("/etc/shadow").splitlines():
         fields = line.split(":")
         if len(fields) > 1 and fields[0] and fields[1] == "" and info is not None:
-            yield Violation(f"account {fields[0]} has an empty password", path="/etc/shadow", layer=info.layer)
+            yield Violation(
+                f"account {fields[0]} has an empty password", path="/etc/shadow", layer=info.layer
+            )
 
 
 @check("SW-IMG-018", "image")
@@ -256,7 +276,9 @@ def duplicate_ids(img: ImageView, s: ScanSettings) -> Iterator[Violation]:
         info = img.lstat(path)
         for ident, names in owners.items():
             if len(names) > 1 and info is not None:
-                yield Violation(f"{what} {ident} shared by {', '.join(names)}", path=path, layer=info.layer)
+                yield Violation(
+                    f"{what} {ident} shared by {', '.join(names)}", path=path, layer=info.layer
+                )
 
 
 @check("SW-IMG-019", "image")

@@ -11,11 +11,29 @@ from seawall.analyzers.misconfig.registry import ScanSettings, Violation, check
 
 #: Kinds that are not namespaced (never "in the default namespace").
 CLUSTER_SCOPED = frozenset(
-    """Namespace Node PersistentVolume ClusterRole ClusterRoleBinding StorageClass
-    CustomResourceDefinition PriorityClass IngressClass RuntimeClass PodSecurityPolicy
-    MutatingWebhookConfiguration ValidatingWebhookConfiguration APIService
-    CertificateSigningRequest ValidatingAdmissionPolicy ValidatingAdmissionPolicyBinding
-    CSIDriver CSINode VolumeAttachment ClusterIssuer""".split()
+    [
+        "Namespace",
+        "Node",
+        "PersistentVolume",
+        "ClusterRole",
+        "ClusterRoleBinding",
+        "StorageClass",
+        "CustomResourceDefinition",
+        "PriorityClass",
+        "IngressClass",
+        "RuntimeClass",
+        "PodSecurityPolicy",
+        "MutatingWebhookConfiguration",
+        "ValidatingWebhookConfiguration",
+        "APIService",
+        "CertificateSigningRequest",
+        "ValidatingAdmissionPolicy",
+        "ValidatingAdmissionPolicyBinding",
+        "CSIDriver",
+        "CSINode",
+        "VolumeAttachment",
+        "ClusterIssuer",
+    ]
 )
 #: apiVersion -> kinds it is deprecated/removed for (None: every kind).
 DEPRECATED_APIS: dict[str, frozenset[str] | None] = {
@@ -32,7 +50,9 @@ DEPRECATED_APIS: dict[str, frozenset[str] | None] = {
     "autoscaling/v2beta2": None,
     "admissionregistration.k8s.io/v1beta1": None,
     "apiextensions.k8s.io/v1beta1": None,
-    "storage.k8s.io/v1beta1": frozenset({"CSIDriver", "CSINode", "StorageClass", "VolumeAttachment", "CSIStorageCapacity"}),
+    "storage.k8s.io/v1beta1": frozenset(
+        {"CSIDriver", "CSINode", "StorageClass", "VolumeAttachment", "CSIStorageCapacity"}
+    ),
     "scheduling.k8s.io/v1beta1": None,
     "discovery.k8s.io/v1beta1": None,
     "flowcontrol.apiserver.k8s.io/v1beta1": None,
@@ -63,9 +83,13 @@ def node_port(obj: K8sObject, s: ScanSettings) -> Iterator[Violation]:
 
 @check("SW-K8S-058", "k8s_object")
 def load_balancer(obj: K8sObject, s: ScanSettings) -> Iterator[Violation]:
-    if obj.kind == "Service" and dig(obj.doc, "spec", "type") == "LoadBalancer":
-        if not as_list(dig(obj.doc, "spec", "loadBalancerSourceRanges")):
-            yield _v(obj, "Service type LoadBalancer without loadBalancerSourceRanges")
+    spec = obj.doc.get("spec")
+    if (
+        obj.kind == "Service"
+        and dig(spec, "type") == "LoadBalancer"
+        and not as_list(dig(spec, "loadBalancerSourceRanges"))
+    ):
+        yield _v(obj, "Service type LoadBalancer without loadBalancerSourceRanges")
 
 
 @check("SW-K8S-059", "k8s_object")
@@ -108,7 +132,9 @@ def inline_secret(obj: K8sObject, s: ScanSettings) -> Iterator[Violation]:
         return  # filled in by the control plane
     keys = list(as_dict(obj.doc.get("data"))) + list(as_dict(obj.doc.get("stringData")))
     if keys:
-        yield _v(obj, f"Secret carries {len(keys)} inline value(s): {', '.join(map(str, keys[:5]))}")
+        yield _v(
+            obj, f"Secret carries {len(keys)} inline value(s): {', '.join(map(str, keys[:5]))}"
+        )
 
 
 @check("SW-K8S-064", "k8s_object")

@@ -20,8 +20,8 @@ def _admits_everything(policy: Policy, direction: str) -> bool:
 def _default_deny(model: NetworkModel, direction: str) -> Iterator[Violation]:
     for ns in model.namespaces:
         covered = any(
-            p.namespace == ns and p.selects_all and direction in p.types and not _admits_everything(p, direction)
-            for p in model.policies
+            p.selects_all and direction in p.types and not _admits_everything(p, direction)
+            for p in model.by_namespace.get(ns, ())
         )
         if not covered:
             yield Violation(
@@ -46,8 +46,11 @@ def unselected_pods(model: NetworkModel, s: ScanSettings) -> Iterator[Violation]
     for pod in model.pods:
         if pod.workload is None:
             continue
-        if not any(p.selects(pod) for p in model.policies):
-            yield Violation(f"{pod.workload.obj.resource} is selected by no NetworkPolicy", source=pod.workload.obj)
+        if not any(p.selects(pod) for p in model.by_namespace.get(pod.namespace, ())):
+            yield Violation(
+                f"{pod.workload.obj.resource} is selected by no NetworkPolicy",
+                source=pod.workload.obj,
+            )
 
 
 def _peers(policy: Policy) -> Iterator[tuple[str, dict[str, object]]]:
@@ -64,8 +67,15 @@ def all_namespaces(model: NetworkModel, s: ScanSettings) -> Iterator[Violation]:
     for policy in model.policies:
         for direction, peer in _peers(policy):
             selector = peer.get("namespaceSelector")
-            if isinstance(selector, dict) and not selector.get("matchLabels") and not selector.get("matchExpressions"):
-                yield Violation(f"{direction} peer namespaceSelector {{}} matches every namespace", source=policy.obj)
+            if (
+                isinstance(selector, dict)
+                and not selector.get("matchLabels")
+                and not selector.get("matchExpressions")
+            ):
+                yield Violation(
+                    f"{direction} peer namespaceSelector {{}} matches every namespace",
+                    source=policy.obj,
+                )
 
 
 @check("SW-NET-005", "network")
@@ -82,7 +92,9 @@ def selects_nothing(model: NetworkModel, s: ScanSettings) -> Iterator[Violation]
     for policy in model.policies:
         pods = [p for p in model.pods if p.namespace == policy.namespace and p.workload is not None]
         if pods and not any(policy.selects(p) for p in pods):
-            yield Violation(f"podSelector of {policy.obj.resource} matches no workload", source=policy.obj)
+            yield Violation(
+                f"podSelector of {policy.obj.resource} matches no workload", source=policy.obj
+            )
 
 
 @check("SW-NET-007", "network")
@@ -98,4 +110,7 @@ def egress_allow_all(model: NetworkModel, s: ScanSettings) -> Iterator[Violation
         if "Egress" in policy.types and any(
             not as_list(r.get("to")) and not as_list(r.get("ports")) for r in policy.egress
         ):
-            yield Violation("an egress rule has neither to peers nor ports (all destinations)", source=policy.obj)
+            yield Violation(
+                "an egress rule has neither to peers nor ports (all destinations)",
+                source=policy.obj,
+            )

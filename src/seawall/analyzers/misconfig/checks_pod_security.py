@@ -1,4 +1,5 @@
-"""Pod security checks (SW-K8S-001..032): the Pod Security Standards field by field
+"""Pod security checks (SW-K8S-001..017, 023..032; host access is in
+:mod:`.checks_host_access`): the Pod Security Standards field by field
 (kubernetes/pod-security-admission semantics, latest version) and related hardening.
 
 Container rules see init, app and ephemeral containers with the *effective*
@@ -7,40 +8,86 @@ security context (see :mod:`.k8s_model`)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from seawall.analyzers.misconfig.k8s_model import Workload, as_dict, as_list, dig
-from seawall.analyzers.misconfig.registry import ScanSettings, Violation, check
+from seawall.analyzers.misconfig.registry import CheckFunction, ScanSettings, Violation, check
 
 BASELINE_CAPABILITIES = frozenset(
-    "AUDIT_WRITE CHOWN DAC_OVERRIDE FOWNER FSETID KILL MKNOD NET_BIND_SERVICE SETFCAP "
-    "SETGID SETPCAP SETUID SYS_CHROOT".split()
+    [
+        "AUDIT_WRITE",
+        "CHOWN",
+        "DAC_OVERRIDE",
+        "FOWNER",
+        "FSETID",
+        "KILL",
+        "MKNOD",
+        "NET_BIND_SERVICE",
+        "SETFCAP",
+        "SETGID",
+        "SETPCAP",
+        "SETUID",
+        "SYS_CHROOT",
+    ]
 )
 DANGEROUS_CAPABILITIES = frozenset(
-    "ALL SYS_MODULE SYS_PTRACE SYS_RAWIO SYS_BOOT SYS_TIME DAC_READ_SEARCH NET_ADMIN BPF "
-    "PERFMON MAC_ADMIN MAC_OVERRIDE SYSLOG SYS_RESOURCE".split()
+    [
+        "ALL",
+        "SYS_MODULE",
+        "SYS_PTRACE",
+        "SYS_RAWIO",
+        "SYS_BOOT",
+        "SYS_TIME",
+        "DAC_READ_SEARCH",
+        "NET_ADMIN",
+        "BPF",
+        "PERFMON",
+        "MAC_ADMIN",
+        "MAC_OVERRIDE",
+        "SYSLOG",
+        "SYS_RESOURCE",
+    ]
 )
 SAFE_SYSCTLS = frozenset(
-    """kernel.shm_rmid_forced net.ipv4.ip_local_port_range net.ipv4.tcp_syncookies
-    net.ipv4.ping_group_range net.ipv4.ip_unprivileged_port_start
-    net.ipv4.ip_local_reserved_ports net.ipv4.tcp_keepalive_time net.ipv4.tcp_fin_timeout
-    net.ipv4.tcp_keepalive_intvl net.ipv4.tcp_keepalive_probes net.ipv4.tcp_rmem
-    net.ipv4.tcp_wmem net.ipv4.tcp_slow_start_after_idle net.ipv4.tcp_notsent_lowat""".split()
+    [
+        "kernel.shm_rmid_forced",
+        "net.ipv4.ip_local_port_range",
+        "net.ipv4.tcp_syncookies",
+        "net.ipv4.ping_group_range",
+        "net.ipv4.ip_unprivileged_port_start",
+        "net.ipv4.ip_local_reserved_ports",
+        "net.ipv4.tcp_keepalive_time",
+        "net.ipv4.tcp_fin_timeout",
+        "net.ipv4.tcp_keepalive_intvl",
+        "net.ipv4.tcp_keepalive_probes",
+        "net.ipv4.tcp_rmem",
+        "net.ipv4.tcp_wmem",
+        "net.ipv4.tcp_slow_start_after_idle",
+        "net.ipv4.tcp_notsent_lowat",
+    ]
 )
 SELINUX_TYPES = frozenset(
     ("", "container_t", "container_init_t", "container_kvm_t", "container_engine_t")
 )
 RESTRICTED_VOLUME_TYPES = frozenset(
-    "configMap downwardAPI emptyDir projected secret csi persistentVolumeClaim ephemeral image".split()
+    [
+        "configMap",
+        "downwardAPI",
+        "emptyDir",
+        "projected",
+        "secret",
+        "csi",
+        "persistentVolumeClaim",
+        "ephemeral",
+        "image",
+    ]
 )
-SENSITIVE_HOST_PATHS = (
-    "/", "/etc", "/proc", "/sys", "/root", "/boot", "/dev", "/home", "/var/lib/kubelet",
-    "/var/lib/docker", "/var/lib/containerd", "/etc/kubernetes", "/var/run", "/run",
-    "/var/log", "/var/lib/etcd", "/usr", "/lib", "/bin", "/sbin",
-)  # fmt: skip
-RUNTIME_SOCKETS = ("docker.sock", "containerd.sock", "crio.sock", "cri-dockerd.sock", "podman.sock")
 
 
-def _v(w: Workload, message: str, container: str | None = None, **extra: object) -> Violation:
+def violation_at(
+    w: Workload, message: str, container: str | None = None, **extra: object
+) -> Violation:
+    """A violation anchored to the workload (and the container's line)."""
     line = w.obj.line_of(f"name: {container}") if container else None
     return Violation(message, container=container, line=line, source=w.obj, extra=dict(extra))
 
@@ -49,7 +96,7 @@ def _v(w: Workload, message: str, container: str | None = None, **extra: object)
 def privileged(w: Workload, s: ScanSettings) -> Iterator[Violation]:
     for c in w.containers:
         if c.effective_sc.get("privileged") is True:
-            yield _v(w, f"{c.kind} {c.name!r} has privileged: true", c.name)
+            yield violation_at(w, f"{c.kind} {c.name!r} has privileged: true", c.name)
 
 
 @check("SW-K8S-002", "workload")
@@ -58,20 +105,22 @@ def privilege_escalation(w: Workload, s: ScanSettings) -> Iterator[Violation]:
         return
     for c in w.containers:
         if c.effective_sc.get("allowPrivilegeEscalation") is not False:
-            yield _v(w, f"{c.kind} {c.name!r} does not set allowPrivilegeEscalation: false", c.name)
+            yield violation_at(
+                w, f"{c.kind} {c.name!r} does not set allowPrivilegeEscalation: false", c.name
+            )
 
 
-def _host_namespace(field_name: str) -> object:
+def _host_namespace(field_name: str) -> CheckFunction:
     def run(w: Workload, s: ScanSettings) -> Iterator[Violation]:
         if w.pod_spec.get(field_name) is True:
-            yield _v(w, f"spec.{field_name}: true")
+            yield violation_at(w, f"spec.{field_name}: true")
 
     return run
 
 
-check("SW-K8S-003", "workload")(_host_namespace("hostPID"))  # type: ignore[arg-type]
-check("SW-K8S-004", "workload")(_host_namespace("hostIPC"))  # type: ignore[arg-type]
-check("SW-K8S-005", "workload")(_host_namespace("hostNetwork"))  # type: ignore[arg-type]
+check("SW-K8S-003", "workload")(_host_namespace("hostPID"))
+check("SW-K8S-004", "workload")(_host_namespace("hostIPC"))
+check("SW-K8S-005", "workload")(_host_namespace("hostNetwork"))
 
 
 @check("SW-K8S-006", "workload")
@@ -80,13 +129,15 @@ def run_as_non_root(w: Workload, s: ScanSettings) -> Iterator[Violation]:
         return  # user namespaces: root in the pod is not root on the node (PSS 1.35+)
     pod_value = w.pod_sc.get("runAsNonRoot")
     if pod_value is False:
-        yield _v(w, "spec.securityContext.runAsNonRoot: false")
+        yield violation_at(w, "spec.securityContext.runAsNonRoot: false")
     for c in w.containers:
         own = c.own_sc.get("runAsNonRoot")
         if own is False:
-            yield _v(w, f"{c.kind} {c.name!r} sets runAsNonRoot: false", c.name)
+            yield violation_at(w, f"{c.kind} {c.name!r} sets runAsNonRoot: false", c.name)
         elif own is None and pod_value is not True:
-            yield _v(w, f"{c.kind} {c.name!r}: runAsNonRoot is not true (pod or container)", c.name)
+            yield violation_at(
+                w, f"{c.kind} {c.name!r}: runAsNonRoot is not true (pod or container)", c.name
+            )
 
 
 @check("SW-K8S-007", "workload")
@@ -95,40 +146,44 @@ def run_as_uid_zero(w: Workload, s: ScanSettings) -> Iterator[Violation]:
         return
     for c in w.containers:
         if c.effective_sc.get("runAsUser") == 0:
-            yield _v(w, f"{c.kind} {c.name!r} runs with runAsUser: 0", c.name)
+            yield violation_at(w, f"{c.kind} {c.name!r} runs with runAsUser: 0", c.name)
 
 
-def _low_id(field_name: str, label: str) -> object:
+def _low_id(field_name: str, label: str) -> CheckFunction:
     def run(w: Workload, s: ScanSettings) -> Iterator[Violation]:
         for c in w.containers:
             value = c.effective_sc.get(field_name)
             if not isinstance(value, int) or value <= 10000:
                 shown = "unset" if value is None else value
-                yield _v(w, f"{c.kind} {c.name!r} {label} is {shown} (want > 10000)", c.name)
+                yield violation_at(
+                    w, f"{c.kind} {c.name!r} {label} is {shown} (want > 10000)", c.name
+                )
 
     return run
 
 
-check("SW-K8S-008", "workload")(_low_id("runAsUser", "runAsUser"))  # type: ignore[arg-type]
-check("SW-K8S-009", "workload")(_low_id("runAsGroup", "runAsGroup"))  # type: ignore[arg-type]
+check("SW-K8S-008", "workload")(_low_id("runAsUser", "runAsUser"))
+check("SW-K8S-009", "workload")(_low_id("runAsGroup", "runAsGroup"))
 
 
 @check("SW-K8S-010", "workload")
 def root_group(w: Workload, s: ScanSettings) -> Iterator[Violation]:
     if w.pod_sc.get("fsGroup") == 0:
-        yield _v(w, "spec.securityContext.fsGroup: 0")
+        yield violation_at(w, "spec.securityContext.fsGroup: 0")
     if 0 in as_list(w.pod_sc.get("supplementalGroups")):
-        yield _v(w, "spec.securityContext.supplementalGroups contains 0")
+        yield violation_at(w, "spec.securityContext.supplementalGroups contains 0")
     for c in w.containers:
         if c.effective_sc.get("runAsGroup") == 0:
-            yield _v(w, f"{c.kind} {c.name!r} runs with runAsGroup: 0", c.name)
+            yield violation_at(w, f"{c.kind} {c.name!r} runs with runAsGroup: 0", c.name)
 
 
 @check("SW-K8S-011", "workload")
 def writable_root_fs(w: Workload, s: ScanSettings) -> Iterator[Violation]:
     for c in w.containers:
         if c.effective_sc.get("readOnlyRootFilesystem") is not True:
-            yield _v(w, f"{c.kind} {c.name!r} does not set readOnlyRootFilesystem: true", c.name)
+            yield violation_at(
+                w, f"{c.kind} {c.name!r} does not set readOnlyRootFilesystem: true", c.name
+            )
 
 
 @check("SW-K8S-012", "workload")
@@ -136,7 +191,9 @@ def caps_beyond_baseline(w: Workload, s: ScanSettings) -> Iterator[Violation]:
     for c in w.containers:
         extra = sorted(c.caps("add") - BASELINE_CAPABILITIES)
         if extra:
-            yield _v(w, f"{c.kind} {c.name!r} adds {', '.join(extra)}", c.name, capabilities=extra)
+            yield violation_at(
+                w, f"{c.kind} {c.name!r} adds {', '.join(extra)}", c.name, capabilities=extra
+            )
 
 
 @check("SW-K8S-013", "workload")
@@ -145,7 +202,7 @@ def drop_all_missing(w: Workload, s: ScanSettings) -> Iterator[Violation]:
         return
     for c in w.containers:
         if "ALL" not in c.caps("drop"):
-            yield _v(w, f"{c.kind} {c.name!r} does not drop ALL capabilities", c.name)
+            yield violation_at(w, f"{c.kind} {c.name!r} does not drop ALL capabilities", c.name)
 
 
 @check("SW-K8S-014", "workload")
@@ -155,23 +212,25 @@ def caps_beyond_restricted(w: Workload, s: ScanSettings) -> Iterator[Violation]:
     for c in w.containers:
         extra = sorted(c.caps("add") - {"NET_BIND_SERVICE"})
         if extra:
-            yield _v(w, f"{c.kind} {c.name!r} adds {', '.join(extra)}", c.name, capabilities=extra)
+            yield violation_at(
+                w, f"{c.kind} {c.name!r} adds {', '.join(extra)}", c.name, capabilities=extra
+            )
 
 
 @check("SW-K8S-015", "workload")
 def sys_admin(w: Workload, s: ScanSettings) -> Iterator[Violation]:
     for c in w.containers:
         if "SYS_ADMIN" in c.caps("add"):
-            yield _v(w, f"{c.kind} {c.name!r} adds SYS_ADMIN", c.name)
+            yield violation_at(w, f"{c.kind} {c.name!r} adds SYS_ADMIN", c.name)
 
 
 @check("SW-K8S-016", "workload")
 def net_raw(w: Workload, s: ScanSettings) -> Iterator[Violation]:
     for c in w.containers:
         if "NET_RAW" in c.caps("add"):
-            yield _v(w, f"{c.kind} {c.name!r} adds NET_RAW", c.name)
+            yield violation_at(w, f"{c.kind} {c.name!r} adds NET_RAW", c.name)
         elif not c.caps("drop") & {"ALL", "NET_RAW"}:
-            yield _v(w, f"{c.kind} {c.name!r} does not drop NET_RAW (or ALL)", c.name)
+            yield violation_at(w, f"{c.kind} {c.name!r} does not drop NET_RAW (or ALL)", c.name)
 
 
 @check("SW-K8S-017", "workload")
@@ -179,63 +238,9 @@ def dangerous_caps(w: Workload, s: ScanSettings) -> Iterator[Violation]:
     for c in w.containers:
         bad = sorted(c.caps("add") & DANGEROUS_CAPABILITIES)
         if bad:
-            yield _v(w, f"{c.kind} {c.name!r} adds {', '.join(bad)}", c.name, capabilities=bad)
-
-
-def _host_path_volumes(w: Workload) -> dict[str, str]:
-    out = {}
-    for vol in as_list(w.pod_spec.get("volumes")):
-        path = dig(vol, "hostPath", "path")
-        if isinstance(vol, dict) and "hostPath" in vol:
-            out[str(vol.get("name"))] = str(path or "")
-    return out
-
-
-@check("SW-K8S-018", "workload")
-def host_path(w: Workload, s: ScanSettings) -> Iterator[Violation]:
-    for name, path in _host_path_volumes(w).items():
-        yield _v(w, f"volume {name!r} is hostPath {path}", volume=name, host_path=path)
-
-
-@check("SW-K8S-019", "workload")
-def writable_host_path(w: Workload, s: ScanSettings) -> Iterator[Violation]:
-    volumes = _host_path_volumes(w)
-    for c in w.containers:
-        for mount in as_list(c.spec.get("volumeMounts")):
-            name = str(dig(mount, "name"))
-            if name in volumes and dig(mount, "readOnly") is not True:
-                yield _v(w, f"{c.kind} {c.name!r} mounts hostPath {volumes[name]} read-write", c.name)
-
-
-def _is_sensitive(path: str) -> bool:
-    norm = "/" + path.strip("/")
-    return any(norm == p or (p != "/" and norm.startswith(p + "/")) for p in SENSITIVE_HOST_PATHS)
-
-
-@check("SW-K8S-020", "workload")
-def sensitive_host_path(w: Workload, s: ScanSettings) -> Iterator[Violation]:
-    for name, path in _host_path_volumes(w).items():
-        if _is_sensitive(path) and not any(sock in path for sock in RUNTIME_SOCKETS):
-            yield _v(w, f"volume {name!r} mounts host {path}", host_path=path)
-
-
-@check("SW-K8S-021", "workload")
-def runtime_socket(w: Workload, s: ScanSettings) -> Iterator[Violation]:
-    for name, path in _host_path_volumes(w).items():
-        norm = "/" + path.strip("/")
-        if any(norm.endswith(sock) for sock in RUNTIME_SOCKETS) or norm in (
-            "/var/run", "/run", "/run/containerd", "/var/run/docker", "/var/run/crio",
-        ):  # fmt: skip
-            yield _v(w, f"volume {name!r} mounts runtime socket path {path}", host_path=path)
-
-
-@check("SW-K8S-022", "workload")
-def host_port(w: Workload, s: ScanSettings) -> Iterator[Violation]:
-    for c in w.containers:
-        for port in as_list(c.spec.get("ports")):
-            hp = dig(port, "hostPort")
-            if hp not in (None, 0):
-                yield _v(w, f"{c.kind} {c.name!r} uses hostPort {hp}", c.name)
+            yield violation_at(
+                w, f"{c.kind} {c.name!r} adds {', '.join(bad)}", c.name, capabilities=bad
+            )
 
 
 def _seccomp_types(w: Workload) -> Iterator[tuple[str | None, str | None]]:
@@ -259,7 +264,7 @@ def seccomp_unconfined(w: Workload, s: ScanSettings) -> Iterator[Violation]:
     for name, kind in _seccomp_types(w):
         if kind == "Unconfined":
             where = f"container {name!r}" if name else "pod"
-            yield _v(w, f"{where} seccomp profile is Unconfined", name)
+            yield violation_at(w, f"{where} seccomp profile is Unconfined", name)
 
 
 @check("SW-K8S-024", "workload")
@@ -269,37 +274,43 @@ def seccomp_not_restricted(w: Workload, s: ScanSettings) -> Iterator[Violation]:
     for c in w.containers:
         kind = dig(c.effective_sc, "seccompProfile", "type")
         if kind not in ("RuntimeDefault", "Localhost"):
-            yield _v(w, f"{c.kind} {c.name!r} seccomp profile is {kind or 'unset'}", c.name)
+            yield violation_at(
+                w, f"{c.kind} {c.name!r} seccomp profile is {kind or 'unset'}", c.name
+            )
 
 
 @check("SW-K8S-025", "workload")
 def apparmor_unconfined(w: Workload, s: ScanSettings) -> Iterator[Violation]:
     prefix = "container.apparmor.security.beta.kubernetes.io/"
     for key, value in w.pod_annotations.items():
-        if key.startswith(prefix) and value not in ("", "runtime/default") and not value.startswith(
-            "localhost/"
+        if (
+            key.startswith(prefix)
+            and value not in ("", "runtime/default")
+            and not value.startswith("localhost/")
         ):
-            yield _v(w, f"annotation {key}: {value}", key[len(prefix) :])
+            yield violation_at(w, f"annotation {key}: {value}", key[len(prefix) :])
     pod_type = dig(w.pod_sc, "appArmorProfile", "type")
     if pod_type not in (None, "RuntimeDefault", "Localhost"):
-        yield _v(w, f"pod appArmorProfile.type is {pod_type}")
+        yield violation_at(w, f"pod appArmorProfile.type is {pod_type}")
     for c in w.containers:
         own = dig(c.own_sc, "appArmorProfile", "type")
         if own not in (None, "RuntimeDefault", "Localhost"):
-            yield _v(w, f"{c.kind} {c.name!r} appArmorProfile.type is {own}", c.name)
+            yield violation_at(w, f"{c.kind} {c.name!r} appArmorProfile.type is {own}", c.name)
 
 
 @check("SW-K8S-026", "workload")
 def selinux_options(w: Workload, s: ScanSettings) -> Iterator[Violation]:
-    targets = [(None, as_dict(w.pod_sc.get("seLinuxOptions")))]
+    targets: list[tuple[str | None, dict[str, Any]]] = [
+        (None, as_dict(w.pod_sc.get("seLinuxOptions")))
+    ]
     targets += [(c.name, as_dict(c.own_sc.get("seLinuxOptions"))) for c in w.containers]
     for name, opts in targets:
         where = f"container {name!r}" if name else "pod"
         if str(opts.get("type") or "") not in SELINUX_TYPES:
-            yield _v(w, f"{where} seLinuxOptions.type is {opts.get('type')}", name)
+            yield violation_at(w, f"{where} seLinuxOptions.type is {opts.get('type')}", name)
         for key in ("user", "role"):
             if opts.get(key):
-                yield _v(w, f"{where} sets seLinuxOptions.{key}", name)
+                yield violation_at(w, f"{where} sets seLinuxOptions.{key}", name)
 
 
 @check("SW-K8S-027", "workload")
@@ -309,7 +320,7 @@ def proc_mount(w: Workload, s: ScanSettings) -> Iterator[Violation]:
     for c in w.containers:
         value = c.effective_sc.get("procMount")
         if value not in (None, "Default"):
-            yield _v(w, f"{c.kind} {c.name!r} procMount is {value}", c.name)
+            yield violation_at(w, f"{c.kind} {c.name!r} procMount is {value}", c.name)
 
 
 @check("SW-K8S-028", "workload")
@@ -317,16 +328,16 @@ def unsafe_sysctls(w: Workload, s: ScanSettings) -> Iterator[Violation]:
     for sysctl in as_list(w.pod_sc.get("sysctls")):
         name = str(dig(sysctl, "name") or "")
         if name not in SAFE_SYSCTLS:
-            yield _v(w, f"unsafe sysctl {name}", sysctl=name)
+            yield violation_at(w, f"unsafe sysctl {name}", sysctl=name)
 
 
 @check("SW-K8S-029", "workload")
 def windows_host_process(w: Workload, s: ScanSettings) -> Iterator[Violation]:
     if dig(w.pod_sc, "windowsOptions", "hostProcess") is True:
-        yield _v(w, "pod windowsOptions.hostProcess: true")
+        yield violation_at(w, "pod windowsOptions.hostProcess: true")
     for c in w.containers:
         if dig(c.own_sc, "windowsOptions", "hostProcess") is True:
-            yield _v(w, f"{c.kind} {c.name!r} windowsOptions.hostProcess: true", c.name)
+            yield violation_at(w, f"{c.kind} {c.name!r} windowsOptions.hostProcess: true", c.name)
 
 
 @check("SW-K8S-030", "workload")
@@ -337,7 +348,7 @@ def restricted_volumes(w: Workload, s: ScanSettings) -> Iterator[Violation]:
         kinds = [k for k in vol if k != "name"]
         bad = [k for k in kinds if k not in RESTRICTED_VOLUME_TYPES]
         if bad:
-            yield _v(w, f"volume {vol.get('name')!r} is of type {', '.join(bad)}")
+            yield violation_at(w, f"volume {vol.get('name')!r} is of type {', '.join(bad)}")
 
 
 _HANDLERS = ("livenessProbe", "readinessProbe", "startupProbe")
@@ -347,16 +358,23 @@ _HANDLERS = ("livenessProbe", "readinessProbe", "startupProbe")
 def probe_host(w: Workload, s: ScanSettings) -> Iterator[Violation]:
     for c in w.containers:
         handlers = [(p, as_dict(c.spec.get(p))) for p in _HANDLERS]
-        handlers += [(f"lifecycle.{h}", as_dict(dig(c.spec, "lifecycle", h))) for h in ("postStart", "preStop")]
+        handlers += [
+            (f"lifecycle.{h}", as_dict(dig(c.spec, "lifecycle", h)))
+            for h in ("postStart", "preStop")
+        ]
         for where, handler in handlers:
             for action in ("httpGet", "tcpSocket"):
                 host = dig(handler, action, "host")
                 if host:
-                    yield _v(w, f"{c.kind} {c.name!r} {where}.{action}.host is {host}", c.name)
+                    yield violation_at(
+                        w, f"{c.kind} {c.name!r} {where}.{action}.host is {host}", c.name
+                    )
 
 
 @check("SW-K8S-032", "workload")
 def no_security_context(w: Workload, s: ScanSettings) -> Iterator[Violation]:
     for c in w.containers:
         if not c.own_sc and not w.pod_sc:
-            yield _v(w, f"{c.kind} {c.name!r} has no securityContext (pod or container)", c.name)
+            yield violation_at(
+                w, f"{c.kind} {c.name!r} has no securityContext (pod or container)", c.name
+            )

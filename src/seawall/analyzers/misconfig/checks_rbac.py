@@ -18,7 +18,9 @@ _EVERYONE = {"system:authenticated", "system:unauthenticated", "system:anonymous
 def _violation(subject: SubjectPermissions, what: str, grants: list[Grant]) -> Violation:
     described = list(dict.fromkeys(g.describe() for g in grants))
     return Violation(
-        f"{subject.key} {what}: " + "; ".join(described[:3]) + (" ..." if len(described) > 3 else ""),
+        f"{subject.key} {what}: "
+        + "; ".join(described[:3])
+        + (" ..." if len(described) > 3 else ""),
         resource=subject.key,
         source=grants[0].binding,
         extra={"subject": subject.key, "permissions": described},
@@ -62,16 +64,20 @@ _subject_check("SW-RBAC-002", "has full control", _full_control)
 _subject_check(
     "SW-RBAC-003",
     "is bound to cluster-admin",
-    lambda sub: [g for g in sub.grants if g.role == "ClusterRole/cluster-admin"]
-    if sub.kind == "ServiceAccount"
-    else [],
+    lambda sub: (
+        [g for g in sub.grants if g.role == "ClusterRole/cluster-admin"]
+        if sub.kind == "ServiceAccount"
+        else []
+    ),
 )
 _subject_check(
     "SW-RBAC-004",
     "(everyone) is granted rights",
-    lambda sub: [g for g in sub.grants if not g.role.startswith("ClusterRole/system:")]
-    if sub.name in _EVERYONE
-    else [],
+    lambda sub: (
+        [g for g in sub.grants if not g.role.startswith("ClusterRole/system:")]
+        if sub.name in _EVERYONE
+        else []
+    ),
 )
 _subject_check(
     "SW-RBAC-005",
@@ -79,7 +85,9 @@ _subject_check(
     lambda sub: list(sub.grants) if sub.kind == "Group" and sub.name == "system:masters" else [],
 )
 _subject_check(
-    "SW-RBAC-006", "can read secrets", lambda sub: sub.matching({"get", "list", "watch"}, "", {"secrets"})
+    "SW-RBAC-006",
+    "can read secrets",
+    lambda sub: sub.matching({"get", "list", "watch"}, "", {"secrets"}),
 )
 _subject_check(
     "SW-RBAC-007",
@@ -89,13 +97,17 @@ _subject_check(
 _subject_check(
     "SW-RBAC-008",
     "can write role bindings",
-    lambda sub: sub.matching({"create", "update", "patch"}, _RBAC, {"rolebindings", "clusterrolebindings"}),
+    lambda sub: sub.matching(
+        {"create", "update", "patch"}, _RBAC, {"rolebindings", "clusterrolebindings"}
+    ),
 )
 _subject_check(
     "SW-RBAC-009",
     "can impersonate",
-    lambda sub: sub.matching({"impersonate"}, "", {"users", "groups", "serviceaccounts", "uids"})
-    + sub.matching({"impersonate"}, "authentication.k8s.io", {"userextras/*", "uids"}),
+    lambda sub: (
+        sub.matching({"impersonate"}, "", {"users", "groups", "serviceaccounts", "uids"})
+        + sub.matching({"impersonate"}, "authentication.k8s.io", {"userextras/*", "uids"})
+    ),
 )
 _subject_check(
     "SW-RBAC-010",
@@ -111,9 +123,11 @@ _WORKLOADS = {"deployments", "daemonsets", "statefulsets", "replicasets"}
 _subject_check(
     "SW-RBAC-012",
     "can create pods or workloads",
-    lambda sub: sub.matching({"create"}, "", {"pods", "replicationcontrollers"})
-    + sub.matching({"create"}, "apps", _WORKLOADS)
-    + sub.matching({"create"}, "batch", {"jobs", "cronjobs"}),
+    lambda sub: (
+        sub.matching({"create"}, "", {"pods", "replicationcontrollers"})
+        + sub.matching({"create"}, "apps", _WORKLOADS)
+        + sub.matching({"create"}, "batch", {"jobs", "cronjobs"})
+    ),
 )
 _subject_check(
     "SW-RBAC-013",
@@ -132,25 +146,37 @@ _subject_check(
 _subject_check(
     "SW-RBAC-015",
     "can approve CSRs",
-    lambda sub: sub.matching({"update", "patch"}, "certificates.k8s.io", {"certificatesigningrequests/approval"}),
+    lambda sub: sub.matching(
+        {"update", "patch"}, "certificates.k8s.io", {"certificatesigningrequests/approval"}
+    ),
 )
 _subject_check(
-    "SW-RBAC-016", "can mint service account tokens", lambda sub: sub.matching({"create"}, "", {"serviceaccounts/token"})
+    "SW-RBAC-016",
+    "can mint service account tokens",
+    lambda sub: sub.matching({"create"}, "", {"serviceaccounts/token"}),
 )
 _subject_check(
-    "SW-RBAC-017", "can port-forward", lambda sub: sub.matching({"create", "get"}, "", {"pods/portforward"})
+    "SW-RBAC-017",
+    "can port-forward",
+    lambda sub: sub.matching({"create", "get"}, "", {"pods/portforward"}),
 )
 _subject_check(
     "SW-RBAC-018",
     "can delete events",
-    lambda sub: sub.matching({"delete", "deletecollection"}, "", {"events"})
-    + sub.matching({"delete", "deletecollection"}, "events.k8s.io", {"events"}),
+    lambda sub: (
+        sub.matching({"delete", "deletecollection"}, "", {"events"})
+        + sub.matching({"delete", "deletecollection"}, "events.k8s.io", {"events"})
+    ),
 )
 _subject_check(
-    "SW-RBAC-019", "can create persistent volumes", lambda sub: sub.matching({"create"}, "", {"persistentvolumes"})
+    "SW-RBAC-019",
+    "can create persistent volumes",
+    lambda sub: sub.matching({"create"}, "", {"persistentvolumes"}),
 )
 _subject_check(
-    "SW-RBAC-020", "can modify services/status", lambda sub: sub.matching({"update", "patch"}, "", {"services/status"})
+    "SW-RBAC-020",
+    "can modify services/status",
+    lambda sub: sub.matching({"update", "patch"}, "", {"services/status"}),
 )
 _subject_check(
     "SW-RBAC-021",

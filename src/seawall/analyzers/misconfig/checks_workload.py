@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from seawall.analyzers.misconfig.image_refs import is_trusted, parse_image_ref
 from seawall.analyzers.misconfig.k8s_model import Workload, as_list, dig
-from seawall.analyzers.misconfig.registry import ScanSettings, Violation, check
+from seawall.analyzers.misconfig.registry import CheckFunction, ScanSettings, Violation, check
 
 _NO_PROBE_KINDS = frozenset(("Job", "CronJob"))
 
@@ -23,10 +23,12 @@ def automount_token(w: Workload, s: ScanSettings) -> Iterator[Violation]:
     pod_value = w.pod_spec.get("automountServiceAccountToken")
     if pod_value is False:
         return
-    if pod_value is None and w.service_account is not None:
-        if w.service_account.get("automountServiceAccountToken") is False:
-            return  # the ServiceAccount disables it and the pod does not override
-    yield _v(w, f"automountServiceAccountToken is {pod_value if pod_value is not None else 'unset'}")
+    sa = w.service_account
+    if pod_value is None and sa is not None and sa.get("automountServiceAccountToken") is False:
+        return  # the ServiceAccount disables it and the pod does not override
+    yield _v(
+        w, f"automountServiceAccountToken is {pod_value if pod_value is not None else 'unset'}"
+    )
 
 
 @check("SW-K8S-034", "workload")
@@ -65,17 +67,26 @@ def pull_policy(w: Workload, s: ScanSettings) -> Iterator[Violation]:
         if policy is None and parse_image_ref(c.image).is_latest_or_untagged:
             continue
         if policy != "Always":
-            yield _v(w, f"container {c.name!r} imagePullPolicy is {policy or 'IfNotPresent (default)'}", c.name)
+            yield _v(
+                w,
+                f"container {c.name!r} imagePullPolicy is {policy or 'IfNotPresent (default)'}",
+                c.name,
+            )
 
 
 @check("SW-K8S-038", "workload")
 def untrusted_registry(w: Workload, s: ScanSettings) -> Iterator[Violation]:
     for name, image in _images(w):
         if not is_trusted(image, s.trusted_registries):
-            yield _v(w, f"container {name!r} image {image} is not from a trusted registry", name, image=image)
+            yield _v(
+                w,
+                f"container {name!r} image {image} is not from a trusted registry",
+                name,
+                image=image,
+            )
 
 
-def _resource_check(section: str, resource: str) -> object:
+def _resource_check(section: str, resource: str) -> CheckFunction:
     def run(w: Workload, s: ScanSettings) -> Iterator[Violation]:
         for c in w.containers:
             if c.kind == "ephemeralContainer":
@@ -86,13 +97,13 @@ def _resource_check(section: str, resource: str) -> object:
     return run
 
 
-check("SW-K8S-039", "workload")(_resource_check("requests", "cpu"))  # type: ignore[arg-type]
-check("SW-K8S-040", "workload")(_resource_check("limits", "cpu"))  # type: ignore[arg-type]
-check("SW-K8S-041", "workload")(_resource_check("requests", "memory"))  # type: ignore[arg-type]
-check("SW-K8S-042", "workload")(_resource_check("limits", "memory"))  # type: ignore[arg-type]
+check("SW-K8S-039", "workload")(_resource_check("requests", "cpu"))
+check("SW-K8S-040", "workload")(_resource_check("limits", "cpu"))
+check("SW-K8S-041", "workload")(_resource_check("requests", "memory"))
+check("SW-K8S-042", "workload")(_resource_check("limits", "memory"))
 
 
-def _probe_check(probe: str) -> object:
+def _probe_check(probe: str) -> CheckFunction:
     def run(w: Workload, s: ScanSettings) -> Iterator[Violation]:
         if w.obj.kind in _NO_PROBE_KINDS:
             return  # run-to-completion pods are not probed
@@ -103,8 +114,8 @@ def _probe_check(probe: str) -> object:
     return run
 
 
-check("SW-K8S-043", "workload")(_probe_check("livenessProbe"))  # type: ignore[arg-type]
-check("SW-K8S-044", "workload")(_probe_check("readinessProbe"))  # type: ignore[arg-type]
+check("SW-K8S-043", "workload")(_probe_check("livenessProbe"))
+check("SW-K8S-044", "workload")(_probe_check("readinessProbe"))
 
 
 @check("SW-K8S-045", "workload")
@@ -113,7 +124,11 @@ def secrets_in_env(w: Workload, s: ScanSettings) -> Iterator[Violation]:
         for env in as_list(c.spec.get("env")):
             ref = dig(env, "valueFrom", "secretKeyRef")
             if isinstance(ref, dict):
-                yield _v(w, f"{c.kind} {c.name!r} env {dig(env, 'name')} from secret {ref.get('name')}", c.name)
+                yield _v(
+                    w,
+                    f"{c.kind} {c.name!r} env {dig(env, 'name')} from secret {ref.get('name')}",
+                    c.name,
+                )
         for src in as_list(c.spec.get("envFrom")):
             ref = dig(src, "secretRef")
             if isinstance(ref, dict):
@@ -126,8 +141,18 @@ def hardcoded_secret_env(w: Workload, s: ScanSettings) -> Iterator[Violation]:
     for c in w.containers:
         for env in as_list(c.spec.get("env")):
             name, value = str(dig(env, "name") or ""), dig(env, "value")
-            if isinstance(value, str) and len(value) >= 4 and pattern.search(name) and "$(" not in value:
-                yield _v(w, f"{c.kind} {c.name!r} env {name} holds a literal value", c.name, variable=name)
+            if (
+                isinstance(value, str)
+                and len(value) >= 4
+                and pattern.search(name)
+                and "$(" not in value
+            ):
+                yield _v(
+                    w,
+                    f"{c.kind} {c.name!r} env {name} holds a literal value",
+                    c.name,
+                    variable=name,
+                )
 
 
 @check("SW-K8S-047", "workload")
@@ -206,5 +231,3 @@ def dashboard(w: Workload, s: ScanSettings) -> Iterator[Violation]:
         r.endswith(("kubernetesui/dashboard", "kubernetes-dashboard-amd64")) for r in images
     ):
         yield _v(w, "the Kubernetes dashboard is deployed")
-
-

@@ -103,7 +103,9 @@ def _load_python(path: str) -> list[CustomRule]:
     except InputError:
         raise
     except Exception as exc:  # user code: report it as bad input, not as our bug
-        raise InputError(f"custom rules {path} failed to load: {type(exc).__name__}: {exc}") from None
+        raise InputError(
+            f"custom rules {path} failed to load: {type(exc).__name__}: {exc}"
+        ) from None
     loaded = _registered[before:]
     del _registered[before:]
     return loaded
@@ -115,7 +117,12 @@ def dockerfile_as_data(df: Dockerfile) -> dict[str, Any]:
         "path": df.path,
         "directives": df.directives,
         "stages": [
-            {"base": s.base, "name": s.name, "line": s.line, "instructions": [_instr(i) for i in s.instructions]}
+            {
+                "base": s.base,
+                "name": s.name,
+                "line": s.line,
+                "instructions": [_instr(i) for i in s.instructions],
+            }
             for s in df.stages
         ],
         "instructions": [_instr(i) for i in df.instructions],
@@ -148,7 +155,12 @@ def _load_yaml(path: str) -> list[CustomRule]:
         fail_if = Expression(raw["fail_if"], where)
         message = str(raw.get("message") or control.title)
 
-        def evaluate(obj: Any, when: Expression | None = when, fail_if: Expression = fail_if, message: str = message) -> list[str]:
+        def evaluate(
+            obj: Any,
+            when: Expression | None = when,
+            fail_if: Expression = fail_if,
+            message: str = message,
+        ) -> list[str]:
             data = dockerfile_as_data(obj) if isinstance(obj, Dockerfile) else obj
             if when is not None and not when.evaluate(data):
                 return []

@@ -14,19 +14,53 @@ from dataclasses import dataclass, field
 
 #: Instructions BuildKit knows.
 KNOWN_INSTRUCTIONS = frozenset(
-    "ADD ARG CMD COPY ENTRYPOINT ENV EXPOSE FROM HEALTHCHECK LABEL MAINTAINER ONBUILD "
-    "RUN SHELL STOPSIGNAL USER VOLUME WORKDIR".split()
+    [
+        "ADD",
+        "ARG",
+        "CMD",
+        "COPY",
+        "ENTRYPOINT",
+        "ENV",
+        "EXPOSE",
+        "FROM",
+        "HEALTHCHECK",
+        "LABEL",
+        "MAINTAINER",
+        "ONBUILD",
+        "RUN",
+        "SHELL",
+        "STOPSIGNAL",
+        "USER",
+        "VOLUME",
+        "WORKDIR",
+    ]
 )
 #: Instructions whose arguments get ARG/ENV substitution (the Dockerfile reference list).
-_EXPANDED = frozenset("ADD COPY ENV EXPOSE FROM LABEL STOPSIGNAL USER VOLUME WORKDIR ONBUILD".split())
-_JSON_FORM = frozenset("RUN CMD ENTRYPOINT SHELL COPY ADD VOLUME".split())
+_EXPANDED = frozenset(
+    [
+        "ADD",
+        "COPY",
+        "ENV",
+        "EXPOSE",
+        "FROM",
+        "LABEL",
+        "STOPSIGNAL",
+        "USER",
+        "VOLUME",
+        "WORKDIR",
+        "ONBUILD",
+    ]
+)
+_JSON_FORM = frozenset(["RUN", "CMD", "ENTRYPOINT", "SHELL", "COPY", "ADD", "VOLUME"])
 _HEREDOC_CAPABLE = frozenset(("RUN", "COPY", "ADD"))
 _NEED_ARGS = KNOWN_INSTRUCTIONS - {"CMD", "ENTRYPOINT", "HEALTHCHECK", "RUN"}
 
 _DIRECTIVE = re.compile(r"^#\s*([a-zA-Z][a-zA-Z0-9_]*)\s*=\s*(.+?)\s*$")
 _HEREDOC = re.compile(r"<<(-?)\s*(['\"]?)([A-Za-z_][A-Za-z0-9_.-]*)\2")
 _IGNORE = re.compile(r"^#\s*seawall:ignore\s*=\s*(\S+)(.*)$", re.IGNORECASE)
-_VAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
+_VAR = re.compile(
+    r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))"
+)
 
 
 class DockerfileSyntaxError(ValueError):
@@ -62,7 +96,8 @@ class Instruction:
     stage: int
     """Index of the build stage (-1 for global ARGs before the first FROM)."""
     flags: dict[str, str] = field(default_factory=dict)
-    """``--name=value`` flags (``--from``, ``--chown``, ``--mount`` ...); repeated flags joined by ``\\n``."""
+    """``--name=value`` flags (``--from``, ``--chown``, ``--mount`` ...); a repeated
+    flag's values are joined by newlines."""
     value: str = ""
     """Arguments without flags, after ARG/ENV substitution where Docker applies it."""
     args: list[str] = field(default_factory=list)
@@ -254,8 +289,10 @@ def parse_dockerfile(text: str, path: str = "Dockerfile") -> Dockerfile:
             for m in _HEREDOC.finditer(rest):
                 strip_tabs, quote, name = m.group(1) == "-", m.group(2), m.group(3)
                 body: list[str] = []
-                while idx < len(lines) and lines[idx].rstrip("\r") != name and not (
-                    strip_tabs and lines[idx].lstrip("\t") == name
+                while (
+                    idx < len(lines)
+                    and lines[idx].rstrip("\r") != name
+                    and not (strip_tabs and lines[idx].lstrip("\t") == name)
                 ):
                     body.append(lines[idx].lstrip("\t") if strip_tabs else lines[idx])
                     idx += 1
@@ -287,7 +324,9 @@ def _build(
             ig.applies_to_line = None
     for instr in instructions:
         if instr.keyword in _NEED_ARGS and not instr.raw:
-            raise DockerfileSyntaxError(f"{instr.keyword} requires at least one argument", instr.line)
+            raise DockerfileSyntaxError(
+                f"{instr.keyword} requires at least one argument", instr.line
+            )
         if instr.keyword == "FROM":
             flags, rest = _split_flags(instr.raw)
             words = expand_variables(rest, global_args).split()
@@ -301,7 +340,12 @@ def _build(
             stage = Stage(len(stages), words[0], name, instr.line, flags.get("platform"))
             stages.append(stage)
             env = {}  # global ARGs must be re-declared inside a stage to be visible
-            instr.stage, instr.flags, instr.value, instr.args = stage.index, flags, " ".join(words), words
+            instr.stage, instr.flags, instr.value, instr.args = (
+                stage.index,
+                flags,
+                " ".join(words),
+                words,
+            )
             stage.instructions.append(instr)
             continue
         if not stages:
@@ -316,7 +360,9 @@ def _build(
         stage = stages[-1]
         instr.stage = stage.index
         flags, rest = (
-            _split_flags(instr.raw) if instr.keyword in ("RUN", "COPY", "ADD", "HEALTHCHECK") else ({}, instr.raw)
+            _split_flags(instr.raw)
+            if instr.keyword in ("RUN", "COPY", "ADD", "HEALTHCHECK")
+            else ({}, instr.raw)
         )
         instr.flags = flags
         if instr.keyword in _JSON_FORM and rest.startswith("["):
@@ -324,7 +370,10 @@ def _build(
                 parsed = json.loads(rest)
                 if isinstance(parsed, list) and all(isinstance(p, str) for p in parsed):
                     instr.json_form = True
-                    instr.args = [expand_variables(p, env) if instr.keyword in _EXPANDED else p for p in parsed]
+                    instr.args = [
+                        expand_variables(p, env) if instr.keyword in _EXPANDED else p
+                        for p in parsed
+                    ]
                     instr.value = " ".join(instr.args)
             except json.JSONDecodeError:
                 pass  # Docker falls back to the shell form
@@ -347,5 +396,7 @@ def _build(
                 env[key] = expand_variables(value, env)
         stage.instructions.append(instr)
     if not stages:
-        raise DockerfileSyntaxError("no FROM instruction", instructions[0].line if instructions else 1)
+        raise DockerfileSyntaxError(
+            "no FROM instruction", instructions[0].line if instructions else 1
+        )
     return Dockerfile(path, directives, global_args, stages, instructions, ignores)

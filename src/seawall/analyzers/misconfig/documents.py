@@ -18,13 +18,19 @@ from seawall.analyzers.misconfig.bounded_yaml import (
     load_yaml_stream,
 )
 from seawall.analyzers.misconfig.checks_compose import ComposeService
-from seawall.analyzers.misconfig.dockerfile_parser import Dockerfile, DockerfileSyntaxError, parse_dockerfile
+from seawall.analyzers.misconfig.dockerfile_parser import (
+    Dockerfile,
+    DockerfileSyntaxError,
+    parse_dockerfile,
+)
 from seawall.analyzers.misconfig.k8s_model import K8sObject, expand_lists, is_k8s_object
 from seawall.model.report import ErrorEntry
 
 #: Files above this size are refused (hostile or generated input).
 DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024
-_SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".terraform", "__pycache__", ".venv", ".tox"})
+_SKIP_DIRS = frozenset(
+    {".git", ".hg", ".svn", "node_modules", ".terraform", "__pycache__", ".venv", ".tox"}
+)
 _YAML_EXT = (".yaml", ".yml")
 _SCOPE = "config"
 
@@ -97,7 +103,9 @@ class DocumentReader:
         return self.inputs
 
     def _read_dir(self, top: str) -> None:
-        for root, dirs, files in os.walk(top, onerror=lambda e: self.inputs.error(str(e.filename), e.strerror or "unreadable")):
+        for root, dirs, files in os.walk(
+            top, onerror=lambda e: self.inputs.error(str(e.filename), e.strerror or "unreadable")
+        ):
             dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
             for name in sorted(files):
                 if is_dockerfile_name(name) or name.lower().endswith((*_YAML_EXT, ".json")):
@@ -133,7 +141,9 @@ class DocumentReader:
         name = os.path.basename(path)
         if is_dockerfile_name(name) or (path == "-" and _looks_like_dockerfile(text)):
             self._read_dockerfile(path, text)
-        elif name.lower().endswith(".json") or (path == "-" and text.lstrip().startswith(("{", "["))):
+        elif name.lower().endswith(".json") or (
+            path == "-" and text.lstrip().startswith(("{", "["))
+        ):
             self._read_json(path, text, explicit)
         else:
             self._read_yaml(path, text, explicit)
@@ -180,7 +190,9 @@ class DocumentReader:
                 continue
             self._add_objects(path, doc.data, doc.line, doc.text, doc.helm_source)
             if isinstance(doc.data, dict) and "kind" in doc.data and "apiVersion" not in doc.data:
-                self.inputs.error(path, f"document has kind {doc.data.get('kind')!r} but no apiVersion", doc.line)
+                self.inputs.error(
+                    path, f"document has kind {doc.data.get('kind')!r} but no apiVersion", doc.line
+                )
         if parsed or (explicit and not text.strip()):
             self.inputs.files_read += 1
 
@@ -196,5 +208,3 @@ def _looks_like_dockerfile(text: str) -> bool:
         if stripped and not stripped.startswith("#"):
             return stripped.upper().startswith(("FROM ", "ARG "))
     return False
-
-

@@ -13,13 +13,24 @@ from seawall import __version__
 from seawall.analyzers.misconfig.checks_compose import ComposeService
 from seawall.analyzers.misconfig.controls import Control, load_controls
 from seawall.analyzers.misconfig.custom_rules import CustomRule, iter_custom, load_custom_rules
-from seawall.analyzers.misconfig.documents import DEFAULT_MAX_FILE_BYTES, ConfigInputs, DocumentReader
 from seawall.analyzers.misconfig.dockerfile_parser import Dockerfile
-from seawall.analyzers.misconfig.k8s_model import K8sObject, Workload, workload_of
+from seawall.analyzers.misconfig.documents import (
+    DEFAULT_MAX_FILE_BYTES,
+    ConfigInputs,
+    DocumentReader,
+)
+from seawall.analyzers.misconfig.k8s_model import (
+    K8sObject,
+    Workload,
+    as_dict,
+    dig,
+    pod_spec_path,
+    workload_of,
+)
 from seawall.analyzers.misconfig.netpol_model import NetworkModel
 from seawall.analyzers.misconfig.rbac_model import RbacModel
 from seawall.analyzers.misconfig.registry import ScanSettings, Violation, checks_for
-from seawall.model.finding import Category, Finding, Location
+from seawall.model.finding import Category, Finding, Location, Severity
 from seawall.model.report import Report, Stats, TargetInfo, ToolInfo
 from seawall.policy.exceptions import (
     IGNORE_ANNOTATION,
@@ -43,9 +54,14 @@ class ConfigScanOptions:
     """Date used to decide whether exceptions expired (default: today)."""
 
 
+_TAGS: dict[str, dict[str, list[str]]] = {}
+
+
 def build_finding(control: Control, violation: Violation, location: Location) -> Finding:
     """A finding from a control's metadata and one violation of it."""
-    tags = {k: list(v) for k, v in control.mappings.items() if v}
+    tags = _TAGS.get(control.id)
+    if tags is None:
+        tags = _TAGS[control.id] = {k: list(v) for k, v in control.mappings.items() if v}
     return Finding(
         rule_id=control.id,
         category=Category.MISCONFIG,
@@ -56,7 +72,7 @@ def build_finding(control: Control, violation: Violation, location: Location) ->
         location=location,
         evidence=violation.message,
         references=list(control.references),
-        tags=tags,
+        tags=dict(tags),
         extra=dict(violation.extra),
         fingerprint_key=violation.message,
     )
@@ -80,6 +96,7 @@ class ConfigScanner:
             self.file_exceptions.extend(load_exceptions_file(path))
         self.custom: list[CustomRule] = load_custom_rules(list(self.options.custom_rules))
         self.today = self.options.today or dt.date.today()
+        self._inline_cache: dict[int, list[ExceptionRule]] = {}
 
     def scan(self, paths: list[str]) -> Report:
         """Read ``paths`` and scan them."""
@@ -111,7 +128,13 @@ class ConfigScanner:
         for svc in inputs.compose:
             self._run("compose", svc, out)
             for rule in iter_custom(self.custom, "compose"):
-                self._custom(rule, svc.spec, Violation("", resource=svc.resource, line=svc.line), out, svc.path)
+                self._custom(
+                    rule,
+                    svc.spec,
+                    Violation("", resource=svc.resource, line=svc.line),
+                    out,
+                    svc.path,
+                )
         extra: dict[str, Any] = {
             "files": inputs.files_read,
             "objects": len(inputs.objects),
@@ -161,19 +184,33 @@ class ConfigScanner:
             self._custom(rule, df, Violation(""), out, df.path, subject=df)
 
     def _custom(
-        self, rule: CustomRule, data: Any, template: Violation, out: _Collected,
-        path: str | None = None, subject: Any = None,
-    ) -> None:  # fmt: skip
+        self,
+        rule: CustomRule,
+        data: Any,
+        template: Violation,
+        out: _Collected,
+        path: str | None = None,
+        subject: Any = None,
+    ) -> None:
         try:
             messages = rule.evaluate(data)
         except Exception as exc:  # a user's rule failing must not stop the scan
             messages = []
             out.findings.append(
-                Finding(rule.control.id, Category.MISCONFIG, "info", f"custom rule failed: {type(exc).__name__}: {exc}",
-                        location=Location(path=path or (template.source.path if template.source else None)))
+                Finding(
+                    rule.control.id,
+                    Category.MISCONFIG,
+                    Severity.INFO,
+                    f"custom rule failed: {type(exc).__name__}: {exc}",
+                    location=Location(
+                        path=path or (template.source.path if template.source else None)
+                    ),
+                )
             )
         for message in messages:
-            v = Violation(message, line=template.line, resource=template.resource, source=template.source)
+            v = Violation(
+                message, line=template.line, resource=template.resource, source=template.source
+            )
             self._emit(rule.control, v, subject if subject is not None else _PathOnly(path), out)
 
     def _emit(self, control: Control, violation: Violation, subject: Any, out: _Collected) -> None:
@@ -196,14 +233,19 @@ class ConfigScanner:
                 resource=violation.resource or source.resource,
                 container=violation.container,
             )
-            return loc, _inline_exceptions(source)
+            cached = self._inline_cache.get(id(source))
+            if cached is None:
+                cached = self._inline_cache[id(source)] = _inline_exceptions(source)
+            return loc, cached
         if isinstance(subject, Dockerfile):
             loc = Location(path=subject.path, line=violation.line, container=violation.container)
             return loc, _comment_exceptions(subject, violation.line)
         if isinstance(subject, ComposeService):
             return Location(path=subject.path, line=violation.line, resource=violation.resource), []
         path = subject.path if isinstance(subject, _PathOnly) else violation.path
-        return Location(path=path, line=violation.line, resource=violation.resource, layer=violation.layer), []
+        return Location(
+            path=path, line=violation.line, resource=violation.resource, layer=violation.layer
+        ), []
 
 
 @dataclass
@@ -213,9 +255,11 @@ class _PathOnly:
 
 def _inline_exceptions(obj: K8sObject) -> list[ExceptionRule]:
     texts = [obj.annotations.get(IGNORE_ANNOTATION)]
-    workload = workload_of(obj) if IGNORE_ANNOTATION not in obj.annotations else None
-    if workload is not None:
-        texts.append(workload.pod_annotations.get(IGNORE_ANNOTATION))
+    path = pod_spec_path(obj)
+    if path is not None and len(path) > 1:
+        texts.append(
+            as_dict(dig(obj.doc, *path[:-1], "metadata", "annotations")).get(IGNORE_ANNOTATION)
+        )
     out: list[ExceptionRule] = []
     for text in texts:
         if text:

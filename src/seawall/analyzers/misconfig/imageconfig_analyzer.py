@@ -39,7 +39,9 @@ class ImageConfigAnalyzer(Analyzer):
     name: ClassVar[str] = "imageconfig"
     version: ClassVar[str] = "1"
     target_kinds: ClassVar[frozenset[str]] = frozenset({"image"})
-    description: ClassVar[str] = "image config and history: root user, HEALTHCHECK, secrets in ENV, curl|sh, setuid ..."
+    description: ClassVar[str] = (
+        "image config and history: root user, HEALTHCHECK, secrets in ENV, curl|sh, setuid ..."
+    )
 
     def __init__(self) -> None:
         self.settings = ScanSettings()
@@ -50,11 +52,15 @@ class ImageConfigAnalyzer(Analyzer):
         if trusted:
             self.settings = ScanSettings(trusted_registries=tuple(trusted))
 
-    def finalize(self, target: Target, files: list[FileResult], ctx: AnalysisContext) -> AnalyzerResult:
+    def finalize(
+        self, target: Target, files: list[FileResult], ctx: AnalysisContext
+    ) -> AnalyzerResult:
         """Inspect ``target.config`` and ``target.fs`` (per-file results are not used)."""
         config = getattr(target, "config", None)
         if not isinstance(config, dict):
-            return AnalyzerResult(errors=[ErrorEntry("analyzer:imageconfig", f"{target.ref}: no image config")])
+            return AnalyzerResult(
+                errors=[ErrorEntry("analyzer:imageconfig", f"{target.ref}: no image config")]
+            )
         try:
             fs = target.fs
         except Exception as exc:  # a broken filesystem still leaves the config checks

@@ -13,8 +13,8 @@ the container; ``capabilities``, ``privileged``, ``allowPrivilegeEscalation``,
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 #: kind -> path (keys) from the object to its pod spec.
@@ -77,38 +77,39 @@ class K8sObject:
     """Its document's text (used to find lines of fields)."""
     helm_source: str | None = None
     """Template path from a Helm ``# Source:`` comment."""
+    _lines: dict[str, int | None] = field(default_factory=dict, repr=False)
 
-    @property
+    @cached_property
     def kind(self) -> str:
         return str(self.doc.get("kind") or "")
 
-    @property
+    @cached_property
     def api_version(self) -> str:
         return str(self.doc.get("apiVersion") or "")
 
-    @property
+    @cached_property
     def metadata(self) -> dict[str, Any]:
         return as_dict(self.doc.get("metadata"))
 
-    @property
+    @cached_property
     def name(self) -> str:
         return str(self.metadata.get("name") or self.metadata.get("generateName") or "")
 
-    @property
+    @cached_property
     def namespace(self) -> str | None:
         """Namespace as written (None: unset, meaning the default namespace on apply)."""
         ns = self.metadata.get("namespace")
         return str(ns) if ns else None
 
-    @property
+    @cached_property
     def annotations(self) -> dict[str, str]:
         return {str(k): str(v) for k, v in as_dict(self.metadata.get("annotations")).items()}
 
-    @property
+    @cached_property
     def labels(self) -> dict[str, str]:
         return {str(k): str(v) for k, v in as_dict(self.metadata.get("labels")).items()}
 
-    @property
+    @cached_property
     def resource(self) -> str:
         """``Kind/namespace/name`` (``Kind/name`` for cluster-scoped objects)."""
         if self.namespace:
@@ -116,14 +117,24 @@ class K8sObject:
         return f"{self.kind}/{self.name}"
 
     def line_of(self, needle: str) -> int | None:
-        """Line of the first ``needle`` (a key or ``name: x``) in this document."""
+        """Line of the first line holding ``needle`` (``name: x``) as its content."""
         if not self.text or not needle:
             return None
-        pattern = re.compile(r"^\s*-?\s*" + re.escape(needle), re.MULTILINE)
-        m = pattern.search(self.text)
-        if m is None:
-            return None
-        return self.line + self.text.count("\n", 0, m.start())
+        cache = self._lines
+        if needle in cache:
+            return cache[needle]
+        line = None
+        pos = self.text.find(needle)
+        while pos >= 0:
+            start = self.text.rfind("\n", 0, pos) + 1
+            end = self.text.find("\n", pos)
+            rest = self.text[pos + len(needle) : end if end >= 0 else len(self.text)]
+            if self.text[start:pos].strip(" -\t") == "" and rest.strip() in ("", '"', "'"):
+                line = self.line + self.text.count("\n", 0, pos)
+                break
+            pos = self.text.find(needle, pos + 1)
+        cache[needle] = line
+        return line
 
 
 @dataclass
@@ -195,7 +206,9 @@ class Workload:
         return [c for c in self.containers if c.kind == "container"]
 
 
-def effective_security_context(pod_sc: dict[str, Any], container_sc: dict[str, Any]) -> dict[str, Any]:
+def effective_security_context(
+    pod_sc: dict[str, Any], container_sc: dict[str, Any]
+) -> dict[str, Any]:
     """Merge as the kubelet does (see the module docstring)."""
     effective: dict[str, Any] = {}
     for key in _INHERITED:
@@ -214,7 +227,10 @@ def effective_security_context(pod_sc: dict[str, Any], container_sc: dict[str, A
     if isinstance(own_win, dict):
         win = dict(as_dict(effective.get("windowsOptions")))
         # the two GMSA fields go together, as in the kubelet
-        if own_win.get("gmsaCredentialSpecName") is not None or own_win.get("gmsaCredentialSpec") is not None:
+        if (
+            own_win.get("gmsaCredentialSpecName") is not None
+            or own_win.get("gmsaCredentialSpec") is not None
+        ):
             win["gmsaCredentialSpecName"] = own_win.get("gmsaCredentialSpecName")
             win["gmsaCredentialSpec"] = own_win.get("gmsaCredentialSpec")
         for key in ("runAsUserName", "hostProcess"):

@@ -108,7 +108,9 @@ class Expression:
             raise InputError(f"{where}: 'exists' takes true or false")
         if self.kind == "regex":
             if not isinstance(self.operand, str) or len(self.operand) > MAX_REGEX:
-                raise InputError(f"{where}: 'regex' takes a string of at most {MAX_REGEX} characters")
+                raise InputError(
+                    f"{where}: 'regex' takes a string of at most {MAX_REGEX} characters"
+                )
             try:
                 self.pattern = re.compile(self.operand)
             except re.error as exc:
@@ -135,4 +137,7 @@ class Expression:
             return bool(value == self.operand)
         if self.kind == "in":
             return value in self.operand
-        return isinstance(value, str | int | float | bool) and self.pattern.search(str(value)) is not None
+        return (
+            isinstance(value, str | int | float | bool)
+            and self.pattern.search(str(value)) is not None
+        )

@@ -42,7 +42,9 @@ class Policy:
 
     @property
     def selects_all(self) -> bool:
-        return not self.pod_selector.get("matchLabels") and not self.pod_selector.get("matchExpressions")
+        return not self.pod_selector.get("matchLabels") and not self.pod_selector.get(
+            "matchExpressions"
+        )
 
 
 def _policy(obj: K8sObject) -> Policy:
@@ -52,7 +54,9 @@ def _policy(obj: K8sObject) -> Policy:
     declared = {str(t) for t in as_list(spec.get("policyTypes"))}
     # Kubernetes default: Ingress always, Egress only when egress rules exist.
     types = declared or ({"Ingress", "Egress"} if egress else {"Ingress"})
-    return Policy(obj, obj.namespace or "default", as_dict(spec.get("podSelector")), ingress, egress, types)
+    return Policy(
+        obj, obj.namespace or "default", as_dict(spec.get("podSelector")), ingress, egress, types
+    )
 
 
 class NetworkModel:
@@ -60,7 +64,9 @@ class NetworkModel:
 
     def __init__(self, objects: list[K8sObject], workloads: list[Workload]) -> None:
         self.policies = [
-            _policy(o) for o in objects if o.kind == "NetworkPolicy" and o.api_version.startswith("networking.k8s.io")
+            _policy(o)
+            for o in objects
+            if o.kind == "NetworkPolicy" and o.api_version.startswith("networking.k8s.io")
         ]
         self.namespace_objects = {o.name: o for o in objects if o.kind == "Namespace"}
         self.first_object: dict[str, K8sObject] = {}
@@ -73,6 +79,42 @@ class NetworkModel:
         self.pods = [PodGroup(w.namespace, w.pod_labels, w) for w in workloads]
         seen = {p.namespace for p in self.pods}
         self.pods += [PodGroup(ns, {}, None) for ns in self.namespaces if ns not in seen]
+        self.by_namespace: dict[str, list[Policy]] = {}
+        for policy in self.policies:
+            self.by_namespace.setdefault(policy.namespace, []).append(policy)
+        self._matrix: dict[str, dict[str, bool]] | None = None
+
+    def _referenced_labels(self) -> tuple[set[tuple[str, str]], set[str]]:
+        """(key, value) pairs and bare keys that any selector of any policy looks at."""
+        pairs: set[tuple[str, str]] = set()
+        keys: set[str] = set()
+        selectors: list[dict[str, Any]] = []
+        for policy in self.policies:
+            selectors.append(policy.pod_selector)
+            for rule in policy.ingress + policy.egress:
+                for peer in as_list(rule.get("from")) + as_list(rule.get("to")):
+                    selectors.append(as_dict(as_dict(peer).get("podSelector")))
+        for sel in selectors:
+            pairs.update((str(k), str(v)) for k, v in as_dict(sel.get("matchLabels")).items())
+            for expr in as_list(sel.get("matchExpressions")):
+                expr = as_dict(expr)
+                keys.add(str(expr.get("key")))
+                pairs.update((str(expr.get("key")), str(v)) for v in as_list(expr.get("values")))
+        return pairs, keys
+
+    def pod_classes(self) -> list[PodGroup]:
+        """One representative per set of pods no policy can tell apart: same namespace
+        and same labels *as far as any selector looks* (keeps the matrix near-linear)."""
+        pairs, keys = self._referenced_labels()
+        classes: dict[tuple[str, frozenset[tuple[str, str]]], PodGroup] = {}
+        for pod in self.pods:
+            signature = frozenset(
+                (k, v if (k, v) in pairs else "*")
+                for k, v in pod.labels.items()
+                if (k, v) in pairs or k in keys
+            )
+            classes.setdefault((pod.namespace, signature), pod)
+        return list(classes.values())
 
     def namespace_labels(self, name: str) -> dict[str, str]:
         """Labels of a namespace, with the automatic ``kubernetes.io/metadata.name``."""
@@ -98,7 +140,11 @@ class NetworkModel:
     def _allowed(self, pod: PodGroup, other: PodGroup, direction: str) -> bool:
         """May ``pod`` receive from (Ingress) / send to (Egress) ``other``?"""
         key, peers_key = ("ingress", "from") if direction == "Ingress" else ("egress", "to")
-        applying = [p for p in self.policies if direction in p.types and p.selects(pod)]
+        applying = [
+            p
+            for p in self.by_namespace.get(pod.namespace, ())
+            if direction in p.types and p.selects(pod)
+        ]
         if not applying:
             return True
         for policy in applying:
@@ -106,7 +152,10 @@ class NetworkModel:
                 peers = rule.get(peers_key)
                 if peers is None or peers == []:
                     return True
-                if any(self._peer_matches(as_dict(peer), policy.namespace, other) for peer in as_list(peers)):
+                if any(
+                    self._peer_matches(as_dict(peer), policy.namespace, other)
+                    for peer in as_list(peers)
+                ):
                     return True
         return False
 
@@ -116,16 +165,19 @@ class NetworkModel:
 
     def reachability(self) -> dict[str, dict[str, bool]]:
         """``matrix[src][dst]``: some pod of namespace src can reach some pod of dst."""
+        if self._matrix is not None:
+            return self._matrix
         by_ns: dict[str, list[PodGroup]] = {ns: [] for ns in self.namespaces}
-        for pod in self.pods:
+        for pod in self.pod_classes():
             by_ns.setdefault(pod.namespace, []).append(pod)
-        return {
+        self._matrix = {
             src: {
                 dst: any(self.can_reach(a, b) for a in by_ns[src] for b in by_ns[dst])
                 for dst in self.namespaces
             }
             for src in self.namespaces
         }
+        return self._matrix
 
     def matrix_rows(self) -> list[str]:
         """The matrix as text rows (``Y`` reachable, ``.`` blocked), sources down."""
@@ -134,6 +186,8 @@ class NetworkModel:
         header = " " * (width + 2) + " ".join(n[:width].ljust(width) for n in self.namespaces)
         rows = [header]
         for src in self.namespaces:
-            cells = " ".join(("Y" if matrix[src][dst] else ".").ljust(width) for dst in self.namespaces)
+            cells = " ".join(
+                ("Y" if matrix[src][dst] else ".").ljust(width) for dst in self.namespaces
+            )
             rows.append(f"{src.ljust(width)}  {cells}")
         return rows

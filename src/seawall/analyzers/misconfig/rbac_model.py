@@ -23,20 +23,55 @@ BUILTIN_CLUSTER_ROLES: dict[str, list[dict[str, Any]]] = {
         {"nonResourceURLs": _ALL, "verbs": _ALL},
     ],
     "admin": [
-        {"apiGroups": [""], "resources": ["pods", "pods/exec", "pods/attach", "pods/portforward", "secrets", "services", "configmaps", "serviceaccounts", "persistentvolumeclaims"], "verbs": _READ + _WRITE},
+        {
+            "apiGroups": [""],
+            "resources": [
+                "pods",
+                "pods/exec",
+                "pods/attach",
+                "pods/portforward",
+                "secrets",
+                "services",
+                "configmaps",
+                "serviceaccounts",
+                "persistentvolumeclaims",
+            ],
+            "verbs": _READ + _WRITE,
+        },
         {"apiGroups": ["apps", "batch"], "resources": _ALL, "verbs": _READ + _WRITE},
-        {"apiGroups": ["rbac.authorization.k8s.io"], "resources": ["roles", "rolebindings"], "verbs": _READ + _WRITE},
+        {
+            "apiGroups": ["rbac.authorization.k8s.io"],
+            "resources": ["roles", "rolebindings"],
+            "verbs": _READ + _WRITE,
+        },
         {"apiGroups": [""], "resources": ["serviceaccounts"], "verbs": ["impersonate"]},
     ],
     "edit": [
-        {"apiGroups": [""], "resources": ["pods", "pods/exec", "pods/attach", "pods/portforward", "secrets", "services", "configmaps", "persistentvolumeclaims"], "verbs": _READ + _WRITE},
+        {
+            "apiGroups": [""],
+            "resources": [
+                "pods",
+                "pods/exec",
+                "pods/attach",
+                "pods/portforward",
+                "secrets",
+                "services",
+                "configmaps",
+                "persistentvolumeclaims",
+            ],
+            "verbs": _READ + _WRITE,
+        },
         {"apiGroups": ["apps", "batch"], "resources": _ALL, "verbs": _READ + _WRITE},
         {"apiGroups": [""], "resources": ["serviceaccounts"], "verbs": ["impersonate"]},
     ],
     "view": [
-        {"apiGroups": ["", "apps", "batch"], "resources": ["pods", "services", "configmaps", "deployments", "jobs"], "verbs": _READ},
+        {
+            "apiGroups": ["", "apps", "batch"],
+            "resources": ["pods", "services", "configmaps", "deployments", "jobs"],
+            "verbs": _READ,
+        },
     ],
-}  # fmt: skip
+}
 
 
 @dataclass(frozen=True)
@@ -59,7 +94,8 @@ class Grant:
         names = as_list(self.rule.get("resourceNames"))
         suffix = f" (names: {','.join(map(str, names))})" if names else ""
         scope = "cluster-wide" if self.scope == "*" else f"in namespace {self.scope}"
-        return f"{verbs} on {','.join(map(str, what))}{suffix} {scope} via {self.binding.resource} -> {self.role}"
+        target = ",".join(map(str, what))
+        return f"{verbs} on {target}{suffix} {scope} via {self.binding.resource} -> {self.role}"
 
     def allows(self, verbs: set[str], group: str, resources: set[str]) -> bool:
         """Does this rule allow any of ``verbs`` on any of ``resources`` in ``group``?"""
@@ -167,7 +203,9 @@ class RbacModel:
                 kind, name = str(subject.get("kind") or ""), str(subject.get("name") or "")
                 if not kind or not name:
                     continue
-                sa_ns = str(subject.get("namespace") or namespace) if kind == "ServiceAccount" else None
+                sa_ns = (
+                    str(subject.get("namespace") or namespace) if kind == "ServiceAccount" else None
+                )
                 perms = SubjectPermissions(kind, name, sa_ns)
                 perms = self.subjects.setdefault(perms.key, perms)
                 for rule in rules:

@@ -103,6 +103,11 @@ def load_checks() -> ComponentRegistry[CheckBinding]:
     return CHECKS
 
 
+_by_domain: dict[str, list[CheckBinding]] = {}
+
+
 def checks_for(domain: str) -> list[CheckBinding]:
     """The registered checks of one domain, in registration order."""
-    return [b for _, b in load_checks().items() if b.domain == domain]
+    if domain not in _by_domain:
+        _by_domain[domain] = [b for _, b in load_checks().items() if b.domain == domain]
+    return _by_domain[domain]

@@ -11,6 +11,7 @@ from seawall.analyzers.packages.package_format import (
     DATA_DPKG_LICENSES,
     DATA_OS_DB,
     DATA_OWNED_FILES,
+    DATA_OWNER,
     PackageFormat,
     read_capped,
     register_format,
@@ -25,7 +26,7 @@ INFO_DIR = "/var/lib/dpkg/info/"
 _SOURCE = re.compile(r"^(?P<name>\S+)(?:\s+\((?P<version>[^)]+)\))?$")
 _DEP5_FORMAT = re.compile(rb"^Format:\s*https?://www\.debian\.org/doc/packaging-manuals/copyright-format/")
 _DEP5_LICENSE = re.compile(rb"^License:[ \t]*([^\s,][^\r\n]*)$", re.MULTILINE)
-_LICENSE_SPLIT = re.compile(r"\s+(?:or|and)\s+|\s*\|\s*")
+_LICENSE_SPLIT = re.compile(r"\s+(?:and/or|or|and)\s+|\s*\|\s*", re.IGNORECASE)
 _COPYRIGHT_LIMIT = 512 * 1024
 
 
@@ -126,8 +127,10 @@ def owned_files_from_list(text: str, md5sums: bool) -> list[str]:
 
 def _parse_file_list(file: FileInput) -> AnalyzerResult:
     text = read_capped(file).decode("utf-8", "replace")
-    owned = owned_files_from_list(text, md5sums=file.path.endswith(".md5sums"))
-    return AnalyzerResult(data={DATA_OWNED_FILES: owned})
+    md5sums = file.path.endswith(".md5sums")
+    owned = owned_files_from_list(text, md5sums=md5sums)
+    owner = file.path.rpartition("/")[2].removesuffix(".md5sums" if md5sums else ".list")
+    return AnalyzerResult(data={DATA_OWNED_FILES: owned, DATA_OWNER: owner.split(":")[0]})
 
 
 def _matches_copyright(path: str, info: FileInfo) -> bool:

@@ -6,7 +6,9 @@ Rules (after Trivy's applier and its "installed by OS packages" rule):
   (same name and version) stayed present up to the top: the layer that installed it;
 - language packages whose metadata file an OS package installed are dropped (Debian's
   ``python3-*`` dist-info, RHEL's ``python3-requests``...): the OS package already
-  covers them and the distro's own advisories apply;
+  covers them and the distro's own advisories apply. Debs from third-party vendors
+  (Docker, NVIDIA, NodeSource) are not covered by distro advisories, so what they
+  bundle stays (Trivy issue #9916);
 - lock-file entries are dropped when the same package is installed under the lock
   file's directory (npm ``node_modules``, Composer ``vendor``), or anywhere for
   ecosystems that install globally (gems);
@@ -25,12 +27,14 @@ from seawall.analyzers.packages.package_format import (
     DATA_LOCKFILE,
     DATA_OS_DB,
     DATA_OWNED_FILES,
+    DATA_OWNER,
 )
 from seawall.analyzers.packages.purls import assign_purls
 from seawall.model.package import Package
 from seawall.model.report import OSInfo
 
 OS_PACKAGE_TYPES = frozenset({"deb", "rpm", "apk"})
+THIRD_PARTY_MAINTAINER_DOMAINS = ("docker.com", "nvidia.com", "nodesource.com")
 PROJECT_LOCAL_TYPES = frozenset({"npm", "composer"})
 """Ecosystems whose lock files are installed under the project directory."""
 
@@ -60,6 +64,11 @@ def attribute_os_layers(visible: FileResult, history: list[FileResult],
         pkg.layer = layer
 
 
+def _is_third_party(maintainer: str) -> bool:
+    address = maintainer.rpartition("<")[2].rstrip(">").lower()
+    return address.endswith(THIRD_PARTY_MAINTAINER_DOMAINS)
+
+
 def _owned(path: str | None, owned: set[str]) -> bool:
     if not path:
         return False
@@ -71,10 +80,15 @@ def merge_inventory(files: Iterable[FileResult], os_info: OSInfo | None,
     """The deduplicated, attributed, purl-stamped package list of a target."""
     all_files = list(files)
     visible = [fr for fr in all_files if fr.visible]
+    third_party = {
+        p.name for fr in visible for p in fr.result.packages
+        if p.type == "deb" and _is_third_party(str(p.extra.get("maintainer", "")))
+    }
     owned: set[str] = set()
     dpkg_licenses: dict[str, list[str]] = {}
     for fr in visible:
-        owned.update(fr.result.data.get(DATA_OWNED_FILES) or [])
+        if fr.result.data.get(DATA_OWNER) not in third_party:
+            owned.update(fr.result.data.get(DATA_OWNED_FILES) or [])
         dpkg_licenses.update(fr.result.data.get(DATA_DPKG_LICENSES) or {})
 
     history: dict[str, list[FileResult]] = defaultdict(list)

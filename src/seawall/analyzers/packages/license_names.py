@@ -12,6 +12,7 @@ _ALIASES = {
     "expat": "MIT",
     "mit": "MIT",
     "mit license": "MIT",
+    "mit/x11": "MIT",
     "apache-2.0": "Apache-2.0",
     "apache 2.0": "Apache-2.0",
     "apache-2": "Apache-2.0",

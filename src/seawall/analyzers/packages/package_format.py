@@ -22,6 +22,8 @@ from seawall.fs.interface import FileInfo, FileType
 
 DATA_OWNED_FILES = "owned_files"
 """``list[str]``: absolute paths installed by an OS package (dpkg .list, rpm, apk R:)."""
+DATA_OWNER = "owner"
+"""``str``: the OS package whose file list ``owned_files`` is (dpkg ``.list`` files)."""
 DATA_DPKG_LICENSES = "dpkg_licenses"
 """``{package: [license, ...]}`` read from ``/usr/share/doc/<pkg>/copyright``."""
 DATA_OS_DB = "os_db"

@@ -196,7 +196,7 @@ class SecretEngine:
             raw = m.group(gi) if gi else m.group(0)
             secret = raw.decode("utf-8", "replace")
             line_text = _line_at(buf, s_start)
-            if not self._keep(rule, secret, m, line_text):
+            if not self._keep(rule, secret, m, line_text, _key_prefix(buf, ws, m)):
                 continue
             # PEM bodies start after the BEGIN line's newline: report the BEGIN line.
             at = s_start if not rule.multiline else ws + m.start()
@@ -216,7 +216,7 @@ class SecretEngine:
     @staticmethod
     def _window(buf: bytes, pos: int, rule: ContentRule) -> tuple[int, int]:
         w = rule.window
-        lo_bound = max(0, pos - w)
+        lo_bound = max(0, pos - rule.lookbehind)
         nl = buf.rfind(b"\n", lo_bound, pos)
         ws = lo_bound if nl == -1 else nl + 1
         if rule.multiline:
@@ -225,7 +225,8 @@ class SecretEngine:
         we = min(len(buf), pos + w) if nl == -1 else nl
         return ws, we
 
-    def _keep(self, rule: ContentRule, secret: str, m: Any, line_text: bytes) -> bool:
+    def _keep(self, rule: ContentRule, secret: str, m: Any, line_text: bytes,
+              key_prefix: str = "") -> bool:
         if len(secret) < rule.min_length:
             return False
         if rule.entropy and shannon_entropy(secret) < rule.entropy:
@@ -235,12 +236,28 @@ class SecretEngine:
         if any(marker in line_text for marker in INLINE_ALLOW):
             return False
         if rule.generic:
-            key = _named(m, "key")
+            key = key_prefix + _named(m, "key")
             if is_placeholder(secret) or is_keyword_echo(secret, key) or is_setting_key(key):
                 return False
             if _named(m, "bare") and (looks_like_identifier(secret) or secret[-1] in ",);"):
                 return False
         return True
+
+
+_KEY_CHARS = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+
+
+def _key_prefix(buf: bytes, ws: int, m: Any) -> str:
+    """The identifier characters just before a generic rule's ``key`` group (the
+    regexes start at the keyword, which is much cheaper than a leading ``[\\w]{0,40}``)."""
+    idx = m.re.groupindex.get("key", m.re.groupindex.get(b"key", 0))
+    if not idx or m.start(idx) < 0:
+        return ""
+    end = ws + m.start(idx)
+    start = end
+    while start > 0 and end - start < 40 and buf[start - 1] in _KEY_CHARS:
+        start -= 1
+    return buf[start:end].decode("ascii", "replace")
 
 
 def _named(m: Any, name: str) -> str:

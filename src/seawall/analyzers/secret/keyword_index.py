@@ -21,6 +21,7 @@ from seawall.analyzers.secret.regex_safety import check_bounded
 
 REGEX_KEYWORD = "re:"
 
+_hs: Any
 try:
     import hyperscan as _hs
 except ImportError:  # pragma: no cover - exercised when the wheel is absent
@@ -39,7 +40,8 @@ class KeywordIndex:
         self.keywords = [k if k.startswith(REGEX_KEYWORD) else k.lower() for k in keywords]
         self._regex = [k.startswith(REGEX_KEYWORD) for k in self.keywords]
         # For a regex keyword the reported position is the end: length 1 backs it off.
-        self._lengths = [1 if rx else len(k.encode()) for k, rx in zip(self.keywords, self._regex)]
+        pairs = list(zip(self.keywords, self._regex, strict=True))
+        self._lengths = [1 if rx else len(k.encode()) for k, rx in pairs]
         self._encoded = [k.encode() for k in self.keywords]
         self._compiled: dict[int, re.Pattern[bytes]] = {}
         for kid, k in enumerate(self.keywords):
@@ -52,7 +54,7 @@ class KeywordIndex:
             db.compile(
                 expressions=[
                     k[len(REGEX_KEYWORD):].encode() if rx else _hs_literal(k)
-                    for k, rx in zip(self.keywords, self._regex)
+                    for k, rx in zip(self.keywords, self._regex, strict=True)
                 ],
                 ids=list(range(len(self.keywords))),
                 elements=len(self.keywords),

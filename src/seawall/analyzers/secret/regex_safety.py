@@ -6,8 +6,8 @@ every pattern is checked here when it is loaded:
 
 * every quantifier has a finite upper bound (no ``*``, ``+``, ``{n,}``),
 * a variable-length repeat (other than an optional ``?``) never contains another
-  variable-length repeat or an alternation (``(a{1,9}){1,9}`` and ``(a|a){1,20}`` are what make backtracking
-  exponential),
+  variable-length repeat or an alternation (``(a{1,9}){1,9}`` and ``(a|a){1,20}`` are
+  what make backtracking exponential),
 * the product of the spans (``n - m + 1``) of all variable repeats, an upper bound of
   the backtracking states per start position, stays under :data:`MAX_BACKTRACK_STATES`,
 * no look-around and no back-references (RE2 has neither, so the same pattern also
@@ -22,15 +22,13 @@ time by construction.
 
 from __future__ import annotations
 
+import importlib
 import re
 from typing import Any
 
-try:  # Python 3.11+: the parser lives in re._parser
-    from re import _constants as sre_constants
-    from re import _parser as sre_parse
-except ImportError:  # pragma: no cover - older layouts
-    import sre_constants  # type: ignore[no-redef]
-    import sre_parse  # type: ignore[no-redef]
+# Python 3.11+ keeps the regex parser in re._parser (sre_parse is a deprecated alias).
+sre_constants: Any = importlib.import_module("re._constants")
+sre_parse: Any = importlib.import_module("re._parser")
 
 MAX_REPEAT_BOUND = 16_384
 """Largest ``{m,n}`` upper bound accepted in a bounded pattern."""
@@ -55,7 +53,7 @@ def check_bounded(pattern: str | bytes) -> None:
     """Raise :class:`UnsafePatternError` unless ``pattern`` is safe for ``re`` on a
     bounded window (see the module docstring). Also raises ``re.error`` when the
     pattern does not compile at all."""
-    parsed = sre_parse.parse(pattern)  # type: ignore[arg-type]
+    parsed = sre_parse.parse(pattern)
     ignorecase = bool(parsed.state.flags & sre_constants.SRE_FLAG_IGNORECASE)
     spans: list[int] = []
     _walk(list(parsed), False, spans, None, ignorecase)

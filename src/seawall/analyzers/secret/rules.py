@@ -61,7 +61,7 @@ class CompiledPattern:
 
     def finditer(self, data: bytes) -> Iterable[Any]:
         """Matches in ``data`` (a bounded window)."""
-        return self._re.finditer(data)  # type: ignore[no-any-return]
+        return self._re.finditer(data)
 
     def search(self, data: bytes) -> Any:
         """First match in ``data`` or None."""
@@ -108,6 +108,9 @@ class ContentRule:
     multiline: bool = False
     """The match may span lines (PEM blocks): the window runs forward from the hit."""
     window: int = DEFAULT_WINDOW
+    lookbehind: int = DEFAULT_WINDOW
+    """Bytes before a keyword hit where a match may start (small for ``key = value``
+    rules whose key holds the keyword: fewer start positions to try)."""
     min_length: int = 0
     enabled: bool = True
     """False: off unless the user's config lists it in ``enable_rules``."""
@@ -184,7 +187,9 @@ def _severity(value: Any, where: str) -> Severity:
         raise RuleError(f"{where}: unknown severity {value!r}") from None
 
 
-def parse_content_rule(d: Mapping[str, Any], family: str, defaults: Mapping[str, Any]) -> ContentRule:
+def parse_content_rule(
+    d: Mapping[str, Any], family: str, defaults: Mapping[str, Any]
+) -> ContentRule:
     """Build a :class:`ContentRule` from its YAML mapping (``where`` errors name the ID)."""
     rid = _text(d, "id")
     where = f"secret rule {rid or '<no id>'}"
@@ -217,6 +222,7 @@ def parse_content_rule(d: Mapping[str, Any], family: str, defaults: Mapping[str,
         config_only=bool(d.get("config_only", False)),
         multiline=bool(d.get("multiline", False)),
         window=window,
+        lookbehind=min(window, int(d.get("lookbehind", window))),
         min_length=int(d.get("min_length", 0)),
         enabled=bool(d.get("enabled", True)),
         description=_text(d, "description") or _text(defaults, "description"),
@@ -284,7 +290,7 @@ def rule_documents() -> list[tuple[str, Any]]:
     for entry in sorted(base.iterdir(), key=lambda e: e.name):
         if entry.name.endswith((".yaml", ".yml")):
             text = entry.read_text(encoding="utf-8")
-            docs.append((entry.name, yaml.load(text, Loader=_YAML_LOADER)))  # noqa: S506
+            docs.append((entry.name, yaml.load(text, Loader=_YAML_LOADER)))
     return docs
 
 

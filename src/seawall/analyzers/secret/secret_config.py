@@ -117,7 +117,8 @@ def load_secret_config(path: str) -> SecretConfig:
 def _from_yaml(doc: Any, where: str) -> SecretConfig:
     if not isinstance(doc, Mapping):
         raise SecretConfigError(f"secret config {where}: expected a mapping at the top level")
-    known = {"use_builtin_rules", "disable_rules", "enable_rules", "skip_paths", "allow", "max_file_size",
+    known = {"use_builtin_rules", "disable_rules", "enable_rules", "skip_paths", "allow",
+             "max_file_size",
              "rules", "path_rules", "family", "defaults"}
     extra = set(doc) - known
     if extra:
@@ -147,7 +148,9 @@ def _from_gitleaks(doc: Mapping[str, Any], where: str) -> SecretConfig:
         use_builtin_rules=bool(extend.get("useDefault", False)),
         disable_rules={str(r) for r in extend.get("disabledRules") or []},
     )
-    for al in _gitleaks_allowlists(doc.get("allowlist")) + _gitleaks_allowlists(doc.get("allowlists")):
+    global_lists = _gitleaks_allowlists(doc.get("allowlist"))
+    global_lists += _gitleaks_allowlists(doc.get("allowlists"))
+    for al in global_lists:
         cfg.allow += _regex_list(al.get("regexes"), where)
         cfg.allow += [re.compile(re.escape(str(w)), re.I) for w in al.get("stopwords") or []]
         cfg.skip_paths += _regex_list(al.get("paths"), where)
@@ -155,7 +158,9 @@ def _from_gitleaks(doc: Mapping[str, Any], where: str) -> SecretConfig:
         if "regex" not in r:
             continue  # path-only gitleaks rules have no content pattern to run
         allow: list[str] = []
-        for al in _gitleaks_allowlists(r.get("allowlist")) + _gitleaks_allowlists(r.get("allowlists")):
+        rule_lists = _gitleaks_allowlists(r.get("allowlist"))
+        rule_lists += _gitleaks_allowlists(r.get("allowlists"))
+        for al in rule_lists:
             allow += [str(x) for x in al.get("regexes") or []]
             allow += [re.escape(str(w)) for w in al.get("stopwords") or []]
         mapped = {

@@ -24,42 +24,53 @@ PLACEHOLDER_WORDS: tuple[str, ...] = (
 )
 """Substrings (lower-case) that mark a value as a documentation or test placeholder."""
 
+
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 PLACEHOLDER_STEMS: tuple[str, ...] = ("password", "passwd", "secret", "token", "test")
 """A generic value containing one of these names itself rather than being a secret."""
 
-COMMON_WORDS = frozenset(
-    """a an the my your our some any new old other different default sample demo dev
-    local prod production staging test tests testing fake dummy mock example value values
-    name names key keys secret secrets token tokens password passwords pass passwd pwd user
+COMMON_WORDS = _word_set(
+    """
+    a an the my your our some any new old other different default sample demo dev local
+    prod production staging test tests testing fake dummy mock example value values name
+    names key keys secret secrets token tokens password passwords pass passwd pwd user
     users username admin administrator root guest login logout auth oauth cert certs
     certificate private public priv pub id uuid ca rsa ecdsa ed25519 ssh ssl tls api app
     application client server service db database data credential credentials method
     field string str int bool none null nil empty blank foo bar baz qux hello world abc
-    xyz good bad ignored unknown invalid valid wrong right correct incorrect one two three
-    here there this that it is not no yes ok true false on off enabled disabled read write
-    access refresh bearer basic session cookie config configuration setting settings env
-    environment file path url host port store trust keystore truststore encrypted
-    decrypted hash salt signature sign signing verify my-app""".split()
+    xyz good bad ignored unknown invalid valid wrong right correct incorrect one two
+    three here there this that it is not no yes ok true false on off enabled disabled
+    read write access refresh bearer basic session cookie config configuration setting
+    settings env environment file path url host port store trust keystore truststore
+    encrypted decrypted hash salt signature sign signing verify my-app
+    """
 )
 """Words whose combinations (``some-value``, ``my_login_method``) are names, not secrets."""
 
-WEAK_DEFAULTS = frozenset(
-    "admin root guest user pass test demo default secret password letmein welcome qwerty "
-    "master changeit postgres mysql redis".split()
+WEAK_DEFAULTS = _word_set(
+    """
+    admin root guest user pass test demo default secret password letmein welcome qwerty
+    master changeit postgres mysql redis
+    """
 )
 """Whole values that are default or example passwords (weak-password territory, not
 leaked secrets)."""
 
-_NON_SECRET_KEY_PARTS = frozenset(
-    """hash hashed salt sha sha1 sha2 sha256 sha512 md5 crypt crypted digest scheme method
+_NON_SECRET_KEY_PARTS = _word_set(
+    """
+    hash hashed salt sha sha1 sha2 sha256 sha512 md5 crypt crypted digest scheme method
     field column type name label policy length size count min max minimum maximum regex
     pattern format file path dir url uri placeholder prompt hint message error expiry
     expires expiration ttl timeout header param mode enabled required reset endpoint
     provider strategy version rotation id ids kind algorithm algo ref env var uuid
-    parameters params encryption""".split()
+    parameters params encryption
+    """
 )
+"""Key name parts that mark a setting about a secret, not the secret itself."""
 _KEY_PARTS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
-"""Key names that hold settings about a secret, not the secret itself."""
 
 _TEMPLATE = re.compile(
     r"\$\{|\$\(|\{\{|\}\}|%\(|%[sd]\b|#\{|@\{|\$[A-Za-z_]|^\$|^%|%$|^@.{0,80}@$|\[\[|^\{.{0,200}\}$"

@@ -23,6 +23,7 @@ IMAGE_DEFAULTS = (
     "root", "toor", "changeme", "admin", "administrator", "guest", "test", "default",
     "raspberry", "alpine", "dietpi", "docker", "ubuntu", "debian", "vagrant", "secret",
     "pass", "password", "P@ssw0rd", "Passw0rd", "passw0rd", "letmein", "welcome",
+    "foobared", "tomcat", "s3cret", "manager", "postgres", "mysql", "redis", "rabbitmq",
 )
 _YEARS = ("2020", "2021", "2022", "2023", "2024", "2025", "2026")
 _SUFFIXES = ("1", "12", "123", "1234", "12345", "123456", "!", "01", "1!", "123!", "@123",
@@ -33,14 +34,14 @@ MAX_WORDLIST_BYTES = 512 * 1024 * 1024
 
 @lru_cache(maxsize=1)
 def common_passwords() -> tuple[str, ...]:
-    """zxcvbn's ranked ``passwords`` list, then :data:`IMAGE_DEFAULTS` not in it."""
+    """:data:`IMAGE_DEFAULTS`, then zxcvbn's ranked ``passwords`` list."""
     try:
         from zxcvbn.frequency_lists import FREQUENCY_LISTS
     except ImportError as exc:  # a broken install; the analyzer reports it
         raise InputError("weakpass: the 'zxcvbn' package (password list) is not installed") \
             from exc
     words = list(FREQUENCY_LISTS["passwords"])
-    return tuple(dedupe([*words, *IMAGE_DEFAULTS]))
+    return tuple(dedupe([*IMAGE_DEFAULTS, *words]))
 
 
 def dedupe(words: Iterable[str]) -> list[str]:

@@ -23,8 +23,9 @@ def env_pairs(env: Iterable[object]) -> list[tuple[str, str]]:
 
 def password_variables(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     """Variables whose name says they hold a password, with a value."""
+    # Values starting with / or $ are *_FILE paths and ${REF}s, not passwords.
     return [(n, v) for n, v in pairs if _PASSWORD_NAME.search(n) and v
-            and not v.startswith(("/", "$"))]  # *_PASSWORD_FILE paths, ${REF}s
+            and not _EMPTY_SWITCH.search(n) and not v.startswith(("/", "$"))]
 
 
 def passwordless_switches(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -90,11 +90,11 @@ class SystemCrypt:
     def hash_bytes(self, phrase: bytes, setting: bytes) -> bytes | None:
         """crypt(phrase, setting), or None when libcrypt rejects the setting."""
         if self._rn is not None:
-            return self._rn(phrase, setting, self._buffer, CRYPT_DATA_SIZE)  # type: ignore[no-any-return]
+            return self._rn(phrase, setting, self._buffer, CRYPT_DATA_SIZE)
         out = self._r(phrase, setting, self._buffer)  # type: ignore[misc]
         if out is None or out.startswith(b"*"):
             return None
-        return out  # type: ignore[no-any-return]
+        return out
 
     def hash(self, phrase: str, setting: str) -> str | None:
         """Text form of :meth:`hash_bytes`."""
@@ -113,4 +113,4 @@ class SystemCrypt:
         out = fn(prefix.encode(), count, None, 0)
         if out is None:
             raise ValueError(f"libcrypt cannot generate a {prefix!r} salt")
-        return out.decode()  # type: ignore[no-any-return]
+        return out.decode()

@@ -180,6 +180,7 @@ class VulnStore:
         return AdvisoryInfo(aid, summary or "", details or "", vendor, aliases, sev, refs,
                             published, modified, withdrawn)
 
+    @functools.lru_cache(maxsize=8192)  # noqa: B019 - the store lives for one scan
     def advisories_aliasing(self, vuln_id: str) -> list[str]:
         """Ids of advisories that list ``vuln_id`` as an alias (GHSA for a CVE ...)."""
         return [r[0] for r in self._query(

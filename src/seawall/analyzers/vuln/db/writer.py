@@ -45,11 +45,14 @@ class VulnDbWriter:
         ).fetchone()
         return row[0] if row else None
 
-    def upsert_advisory(self, adv: AdvisoryRecord) -> None:
-        """Insert or replace an advisory with everything it affects."""
+    def upsert_advisory(self, adv: AdvisoryRecord, *, known_new: bool = False) -> None:
+        """Insert or replace an advisory with everything it affects. ``known_new``: the
+        caller checked it is not stored yet (skips the deletes, which are table scans
+        while a fresh build has no indexes yet)."""
         c = self.conn
-        for table in ("aliases", "severities", "refs", "affected"):
-            c.execute(f"DELETE FROM {table} WHERE advisory_id = ?", (adv.id,))
+        if not known_new:
+            for table in ("aliases", "severities", "refs", "affected"):
+                c.execute(f"DELETE FROM {table} WHERE advisory_id = ?", (adv.id,))
         c.execute(
             "INSERT OR REPLACE INTO advisories VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (adv.id, adv.source, adv.summary, adv.details, adv.published, adv.modified,

@@ -77,7 +77,8 @@ def _import_osv(data: Any, writer: VulnDbWriter, report: ImportReport, name: str
     if stored is not None and adv.modified is not None and stored >= adv.modified:
         report.unchanged[adv.source] += 1
         return
-    writer.upsert_advisory(adv)
+    writer.upsert_advisory(adv, known_new=stored is None and adv.id not in report.seen_ids)
+    report.seen_ids.add(adv.id)
     report.stored(adv.source, adv.modified)
 
 

@@ -30,6 +30,8 @@ class ImportReport:
     """Newest ``modified`` seen per source."""
     skipped: list[SkippedRecord] = field(default_factory=list)
     files: int = 0
+    seen_ids: set[str] = field(default_factory=set)
+    """Advisory ids stored by this import (a second copy must replace the first)."""
 
     def skip(self, file: str, reason: str) -> None:
         """Count one skipped record."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-_RUN = re.compile(rb"[A-Za-z0-9_.@%:-]{1,64}")
+_RUN = re.compile(rb"[A-Za-z0-9_.@-]{1,64}")
 _HOSTLIKE = re.compile(r"^(localhost|%|::1|127\.0\.0\.1|[0-9.]+|[0-9a-f]{12})$")
 #: Words of record formats and JSON keys that are never user names.
 _NOISE = frozenset({

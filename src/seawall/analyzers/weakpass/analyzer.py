@@ -1,0 +1,210 @@
+"""The ``weakpass`` analyzer: extract stored passwords per file during the layer walk
+(cached per layer), then crack them once per scan in :meth:`finalize`.
+
+Options (``ScanOptions.analyzer_options``):
+``weakpass.wordlist`` (path, or list of paths: more candidates, after the built-in list),
+``weakpass.show_secrets`` (print cracked passwords whole),
+``weakpass.jobs`` (cracking processes; default every core),
+``weakpass.seconds_per_account`` (time budget per hash, default 20; 0 = no limit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from seawall.analyzers.catalog import register_analyzer
+from seawall.analyzers.interface import (
+    AnalysisContext,
+    Analyzer,
+    AnalyzerResult,
+    FileInput,
+    FileResult,
+)
+from seawall.analyzers.weakpass import services as _services  # noqa: F401 - registers parsers
+from seawall.analyzers.weakpass.cracker import DictionaryCracker
+from seawall.analyzers.weakpass.credentials import Credential, DirectIssue, ParseOutcome
+from seawall.analyzers.weakpass.dictionary import (
+    candidates_for,
+    common_passwords,
+    context_words,
+    dedupe,
+    read_wordlist,
+    variants,
+)
+from seawall.analyzers.weakpass.environment import (
+    env_pairs,
+    password_variables,
+    passwordless_switches,
+)
+from seawall.analyzers.weakpass.findings import (
+    cracked_finding,
+    env_empty_finding,
+    env_finding,
+    issue_finding,
+)
+from seawall.analyzers.weakpass.service_parser import SERVICE_PARSERS, ServiceParser
+from seawall.analyzers.weakpass.verifiers import scheme_label
+from seawall.fs.interface import FileInfo
+from seawall.model.report import ErrorEntry
+
+if TYPE_CHECKING:
+    from seawall.sources.interface import Target
+
+SCOPE = "analyzer:weakpass"
+#: Common passwords tried before the context words.
+TOP_FIRST = 1000
+
+
+@register_analyzer
+class WeakpassAnalyzer(Analyzer):
+    """Offline dictionary attack on every password store we can read."""
+
+    name = "weakpass"
+    version = "1"
+    description = ("Weak passwords: shadow, htpasswd, Redis, MySQL, PostgreSQL, Tomcat, FTP, "
+                   "Grafana, RabbitMQ, MongoDB, Env, unencrypted SSH keys")
+
+    def __init__(self) -> None:
+        self.parsers: list[ServiceParser] = [cls() for _, cls in SERVICE_PARSERS.items()]
+        self.wordlists: list[str] = []
+        self.show_secrets = False
+        self.jobs: int | None = None
+        self.seconds_per_account: float | None = 20.0
+
+    def configure(self, options: Mapping[str, Any]) -> None:
+        """Read the ``weakpass.*`` options (``show_secrets`` also from ``show_secrets``)."""
+        wordlist = options.get("weakpass.wordlist")
+        if isinstance(wordlist, str):
+            self.wordlists = [wordlist]
+        elif isinstance(wordlist, Sequence):
+            self.wordlists = [str(w) for w in wordlist]
+        for w in self.wordlists:  # fail early, as an input error naming the file
+            read_wordlist(w)
+        self.show_secrets = bool(options.get("weakpass.show_secrets",
+                                             options.get("show_secrets", False)))
+        jobs = options.get("weakpass.jobs")
+        self.jobs = int(jobs) if jobs else None
+        if "weakpass.seconds_per_account" in options:
+            budget = options["weakpass.seconds_per_account"]
+            self.seconds_per_account = float(budget) if budget else None
+
+    def required(self, path: str, info: FileInfo) -> bool:
+        """Regular files some service parser knows."""
+        return info.is_file() and any(p.wants(path) for p in self.parsers)
+
+    def analyze_file(self, file: FileInput, ctx: AnalysisContext) -> AnalyzerResult:
+        """Parse only (no cracking here: results are cached per layer)."""
+        out = AnalyzerResult()
+        merged = ParseOutcome()
+        for parser in self.parsers:
+            if not parser.wants(file.path):
+                continue
+            if file.info.size > parser.max_bytes:
+                merged.skipped.append(f"{file.path}: {file.info.size} bytes, over the "
+                                      f"{parser.name} limit of {parser.max_bytes}")
+                continue
+            try:
+                data = file.read(parser.max_bytes + 1)
+            except OSError as exc:
+                out.errors.append(ErrorEntry(SCOPE, f"{file.path}: cannot read: {exc}"))
+                return out
+            merged.extend(parser.parse(file.path, data))
+        if merged.credentials or merged.issues or merged.skipped or merged.context_words:
+            out.data = {
+                "credentials": [c.to_dict() for c in merged.credentials],
+                "issues": [i.to_dict() for i in merged.issues],
+                "skipped": merged.skipped,
+                "context": dedupe(merged.context_words),
+            }
+        return out
+
+    def finalize(
+        self, target: Target, files: list[FileResult], ctx: AnalysisContext
+    ) -> AnalyzerResult:
+        """Direct issues, plaintext and Env checks, then one cracking run for all hashes."""
+        out = AnalyzerResult()
+        creds: dict[str, tuple[Credential, str | None]] = {}
+        words: list[str] = [target.ref]
+        for fr in files:
+            out.errors.extend(fr.result.errors)
+            if not fr.visible:
+                continue  # replaced or deleted later: the final image does not use it
+            data = fr.result.data
+            words += data.get("context", [])
+            out.errors += [ErrorEntry(SCOPE, f"skipped {s}") for s in data.get("skipped", [])]
+            for d in data.get("issues", []):
+                out.findings.append(issue_finding(DirectIssue.from_dict(d), fr.layer))
+            for d in data.get("credentials", []):
+                cred = Credential.from_dict(d)
+                creds.setdefault(cred.key, (cred, fr.layer))
+                words.append(cred.service)
+        env, where = _target_env(target)
+        base = self._base_list()
+        shared = candidates_for(context_words(words))
+        self._check_env(env, where, set(base) | set(shared), out)
+        self._crack(list(creds.values()), base, shared, out)
+        return out
+
+    def _base_list(self) -> list[str]:
+        base = list(common_passwords())
+        for w in self.wordlists:
+            base += read_wordlist(w)
+        return dedupe(base)
+
+    def _check_env(self, env: list[tuple[str, str]], where: str, known: set[str],
+                   out: AnalyzerResult) -> None:
+        for name, value in passwordless_switches(env):
+            out.findings.append(env_empty_finding(name, value, where))
+        for name, value in password_variables(env):
+            if value in known or value.lower() in known:
+                out.findings.append(env_finding(name, value, where, self.show_secrets))
+
+    def _crack(self, items: list[tuple[Credential, str | None]], base: list[str],
+               shared: list[str], out: AnalyzerResult) -> None:
+        known = set(base) | set(shared)
+        hashed: list[tuple[Credential, str | None]] = []
+        for cred, layer in items:
+            if cred.scheme != "plain":
+                hashed.append((cred, layer))
+                continue
+            own = set(variants(cred.account)) if cred.account else set()
+            if cred.secret in known or cred.secret in own or cred.secret == "":
+                out.findings.append(cracked_finding(cred, cred.secret, "plaintext", layer,
+                                                    self.show_secrets))
+        if not hashed:
+            return
+        # Order: the account's own name variants, the top of the common list, the
+        # image's context words, then the rest of the list: slow hashes (yescrypt ~50/s
+        # per core) stop at the budget, so the likeliest candidates go first.
+        # (An account's own variants may come again in the tail: at most ~80 repeats.)
+        shared_set = set(shared)
+        head = base[:TOP_FIRST]
+        tail = [w for w in base[TOP_FIRST:] if w not in shared_set]
+        prefixes = [dedupe([*variants(c.account), *head, *shared]) for c, _ in hashed]
+        cracker = DictionaryCracker(tail, self.jobs, self.seconds_per_account)
+        outcomes = cracker.crack([c for c, _ in hashed], prefixes)
+        for (cred, layer), result in zip(hashed, outcomes, strict=True):
+            label = scheme_label(cred)
+            who = f"{cred.path}: {cred.service} account {cred.account!r}"
+            if result.error:
+                out.errors.append(ErrorEntry(SCOPE, f"{who}: not checked: {result.error}"))
+            elif result.password is not None:
+                out.findings.append(cracked_finding(cred, result.password, label, layer,
+                                                    self.show_secrets))
+            elif result.limit < result.total:
+                out.errors.append(ErrorEntry(
+                    SCOPE, f"{who}: {label} stopped after {result.tried} of {result.total} "
+                    f"candidates (time budget {self.seconds_per_account}s per account)"))
+
+
+def _target_env(target: Target) -> tuple[list[tuple[str, str]], str]:
+    from seawall.sources.interface import Container, Image
+
+    if isinstance(target, Image):
+        cfg = target.config.get("config") or {}
+        return env_pairs(cfg.get("Env") or []), "image"
+    if isinstance(target, Container):
+        cfg = target.inspect.get("Config") or {}
+        return env_pairs(cfg.get("Env") or []), "container"
+    return [], "target"

@@ -1,0 +1,60 @@
+"""The suppression flags every reporting command shares (``seawall image|container|
+rootfs|fs``, ``seawall config``, ``seawall convert``): ``--ignore-unfixed``,
+``--ignorefile``, ``--vex``, ``--baseline``, ``--show-suppressed``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import click
+
+from seawall.model.report import Report
+from seawall.policy.suppression import SuppressionPolicy, apply_suppressions
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_POLICY_FLAGS: list[Callable[[F], F]] = [
+    click.option("--ignore-unfixed", is_flag=True,
+                 help="Hide vulnerabilities that have no fixed version yet."),
+    click.option("--ignorefile", "ignorefiles", multiple=True, envvar="SEAWALL_IGNOREFILE",
+                 type=click.Path(exists=True, dir_okay=False),
+                 help="Ignore file (.seawallignore lines or seawall-ignore.yaml; repeatable). "
+                      "Default: those files in the working directory."),
+    click.option("--vex", "vex_files", multiple=True,
+                 type=click.Path(exists=True, dir_okay=False),
+                 help="OpenVEX document: not_affected/fixed statements hide findings "
+                      "(repeatable)."),
+    click.option("--baseline", type=click.Path(exists=True, dir_okay=False),
+                 help="Saved JSON report: only findings new since it are reported."),
+    click.option("--show-suppressed", is_flag=True,
+                 help="List suppressed findings (they are always counted)."),
+]
+
+
+def policy_flags(func: F) -> F:
+    """Decorator adding the suppression flags."""
+    for flag in reversed(_POLICY_FLAGS):
+        func = flag(func)
+    return func
+
+
+def policy_from_kwargs(kwargs: dict[str, Any]) -> tuple[SuppressionPolicy, bool]:
+    """Pop the flags from a command's kwargs: (policy, show_suppressed)."""
+    ignorefiles: Sequence[str] = kwargs.pop("ignorefiles", ())
+    policy = SuppressionPolicy.from_files(
+        ignore_unfixed=kwargs.pop("ignore_unfixed", False),
+        ignore_files=list(ignorefiles) if ignorefiles else None,
+        vex_files=kwargs.pop("vex_files", ()),
+        baseline=kwargs.pop("baseline", None),
+    )
+    return policy, bool(kwargs.pop("show_suppressed", False))
+
+
+def suppress(reports: Sequence[Report], policy: SuppressionPolicy) -> list[Report]:
+    """Apply ``policy``; expired ignore entries are warned about on stderr (even with
+    ``-q``: an expiry is a decision someone has to make again)."""
+    out, warnings = apply_suppressions(reports, policy)
+    for line in warnings:
+        click.echo(f"seawall: warning: {line}", err=True)
+    return out

@@ -1,0 +1,2 @@
+# planted start-up module (fixture)
+import os

@@ -1,0 +1,38 @@
+"""privesc on the lab fixture image tests/lab/images/privesc-suid and on the clean
+Debian base image."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import Lab
+from seawall import open_image
+from seawall.model.report import Report
+from seawall.scanning import ScanOptions
+from seawall.scanning.driver import scan_target
+
+
+def scan(lab: Lab, image: str) -> Report:
+    with open_image(lab.ref(image, "docker-archive"), lab.source_options()) as target:
+        return scan_target(target, ["privesc"], options=ScanOptions(use_cache=False))
+
+
+@pytest.mark.lab
+def test_planted_privesc_paths_are_found(lab: Lab) -> None:
+    report = scan(lab, "privesc-suid")
+    got = {(f.rule_id, f.location.path) for f in report.findings}
+    assert ("SW-PE-SUID-001", "/usr/bin/find") in got
+    assert ("SW-PE-CAP-001", "/usr/local/bin/perl-cap") in got
+    assert ("SW-PE-SUDO-001", "/etc/sudoers.d/app") in got
+    assert ("SW-PE-SUDO-002", "/etc/sudoers.d/app") in got
+    assert ("SW-PE-GROUP-001", "/etc/group") in got
+    assert ("SW-PE-PATH-001", "/usr/local/bin/run-me") in got
+    assert ("SW-PE-FILE-001", "/etc/passwd") in got
+    assert all(f.location.layer for f in report.findings)
+
+
+@pytest.mark.lab
+def test_clean_base_has_only_expected_setuid(lab: Lab) -> None:
+    report = scan(lab, "base-debian")
+    assert report.findings, "the Debian base ships setuid su/passwd/mount"
+    assert {f.severity.value for f in report.findings} == {"info"}
