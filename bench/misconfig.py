@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -282,7 +283,13 @@ def ensure_checkov() -> Path:
     return exe
 
 
+def _child_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_seawall(root: Path) -> tuple[float, dict[str, Any]]:
+    cpu = _child_cpu()
     started = time.perf_counter()
     proc = subprocess.run(
         [
@@ -299,12 +306,14 @@ def run_seawall(root: Path) -> tuple[float, dict[str, Any]]:
         check=False,
     )
     elapsed = time.perf_counter() - started
+    print(f"seawall cpu: {_child_cpu() - cpu:.2f}s")
     if proc.returncode not in (0, 1):
         raise SystemExit(f"seawall failed ({proc.returncode}): {proc.stderr[-500:]}")
     return elapsed, json.loads(proc.stdout)
 
 
 def run_checkov(exe: Path, root: Path) -> tuple[float, list[dict[str, Any]]]:
+    cpu = _child_cpu()
     started = time.perf_counter()
     proc = subprocess.run(
         [
@@ -323,6 +332,7 @@ def run_checkov(exe: Path, root: Path) -> tuple[float, list[dict[str, Any]]]:
         check=False,
     )
     elapsed = time.perf_counter() - started
+    print(f"checkov cpu: {_child_cpu() - cpu:.2f}s")
     data = json.loads(proc.stdout)
     return elapsed, data if isinstance(data, list) else [data]
 

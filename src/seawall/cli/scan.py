@@ -102,6 +102,12 @@ _SCAN_FLAGS: list[Callable[[F], F]] = [
     ),
     click.option("--no-cache", is_flag=True, help="Neither read nor write the layer result cache."),
     click.option(
+        "--db-dir",
+        envvar="SEAWALL_DB_DIR",
+        type=click.Path(file_okay=False),
+        help="vuln: vulnerability database directory (default ~/.cache/seawall/db).",
+    ),
+    click.option(
         "--wordlist",
         "wordlists",
         multiple=True,
@@ -177,6 +183,8 @@ def _analyzer_options(kwargs: dict[str, Any]) -> dict[str, Any]:
     ):
         out["weakpass.jobs"] = kwargs.get("jobs")
     out.update(_malware_options(kwargs))
+    if db_dir := kwargs.pop("db_dir", None):
+        out["vuln.db_dir"] = db_dir
     return out
 
 

@@ -21,6 +21,7 @@ from seawall import __version__
 from seawall.analyzers.interface import AnalysisContext, Analyzer, AnalyzerResult, FileResult
 from seawall.fs.interface import FileSystem
 from seawall.model.finding import Finding
+from seawall.model.package import Package
 from seawall.model.report import ErrorEntry, Report, Stats, ToolInfo
 from seawall.plugins.discovery import DiscoveredPlugin
 from seawall.plugins.runner import PluginOutcome, run_plugin
@@ -133,6 +134,7 @@ class ScanDriver:
                 failures.add(f"plugin:{outcome.plugin}")
 
         report.findings = _dedupe(report.findings)
+        report.packages = _merge_packages(report.packages)
         report.errors = errors
         report.stats = Stats(
             duration_s=time.monotonic() - started,
@@ -270,6 +272,20 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
             seen.add(f.id)
             out.append(f)
     return out
+
+
+def _merge_packages(packages: list[Package]) -> list[Package]:
+    """One entry per package: analyzers that each report the inventory (``packages``,
+    ``vuln``) give equal entries; their ``extra`` annotations are united."""
+    merged: dict[tuple[str, str, str, str, str | None, str | None], Package] = {}
+    for pkg in packages:
+        key = (pkg.type, pkg.name, pkg.version, pkg.purl, pkg.path, pkg.layer)
+        first = merged.get(key)
+        if first is None:
+            merged[key] = pkg
+        elif pkg.extra and first is not pkg:
+            first.extra = {**pkg.extra, **first.extra}
+    return list(merged.values())
 
 
 def scan_target(

@@ -80,10 +80,15 @@ class VulnAnalyzer(Analyzer):
     def finalize(
         self, target: Target, files: list[FileResult], ctx: AnalysisContext
     ) -> AnalyzerResult:
-        """Merge the inventory, open the DB, match. No DB: one error entry, no crash."""
+        """Merge the inventory, open the DB, match. No DB: one error entry, no crash.
+
+        The packages are returned too, those that could not be matched annotated with
+        ``extra["unmatched"]``: the driver merges them with the ``packages`` analyzer's
+        identical entries, so the report lists each package once, with the reason."""
         out = AnalyzerResult()
         inventory = self._inventory.finalize(target, files, ctx)
         packages = inventory.packages
+        out.packages = packages
         db_dir = self._setting("db_dir", "SEAWALL_DB_DIR", ctx)
         path = db_path(db_dir)
         try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 _RUN = re.compile(rb"[A-Za-z0-9_.@-]{1,64}")
+_HASHLIKE = re.compile(r"md5[0-9a-f]{32}|SCRAM-SHA|[0-9A-Fa-f]{32}")
 _HOSTLIKE = re.compile(r"^(localhost|%|::1|127\.0\.0\.1|[0-9.]+|[0-9a-f]{12})$")
 #: Words of record formats and JSON keys that are never user names.
 _NOISE = frozenset({
@@ -28,8 +29,9 @@ def names_before(data: bytes, pos: int, window: int = 160, limit: int = 4) -> li
     out: list[str] = []
     for m in reversed(list(_RUN.finditer(chunk))):
         word = m.group().decode("ascii")
-        if word in _NOISE or _HOSTLIKE.match(word) or word.isdigit() or word.startswith(
-                ("SCRAM-SHA", "$A$", "*")):
+        # One-byte runs are length headers (PostgreSQL's short varlena 'I', ...).
+        if len(word) < 2 or word in _NOISE or _HOSTLIKE.match(word) or word.isdigit() or \
+                _HASHLIKE.search(word):
             continue
         if word not in out:
             out.append(word)
