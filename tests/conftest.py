@@ -197,12 +197,16 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if os.environ.get("SEAWALL_SKIP_LAB") != "1":
-        return
     skip = pytest.mark.skip(reason="SEAWALL_SKIP_LAB=1")
     for item in items:
-        if "lab" in item.keywords:
+        if item.get_closest_marker("lab") is None:
+            continue
+        if os.environ.get("SEAWALL_SKIP_LAB") == "1":
             item.add_marker(skip)
+        elif isinstance(item, pytest.Function) and "lab" not in item.fixturenames:
+            # A lab test that talks to the daemons directly still needs them up (or a
+            # clear failure), so it gets the fixture too.
+            item.fixturenames.append("lab")
 
 
 @pytest.fixture(scope="session")

@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
-from report_samples import IMAGE_DIGEST, OPENSSL_PURL, sample_report
 
+from report_samples import IMAGE_DIGEST, OPENSSL_PURL, sample_report
 from seawall.errors import InputError
 from seawall.policy.gate import gate_from_flags
 from seawall.policy.ignore_rules import (

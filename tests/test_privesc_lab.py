@@ -34,5 +34,10 @@ def test_planted_privesc_paths_are_found(lab: Lab) -> None:
 @pytest.mark.lab
 def test_clean_base_has_only_expected_setuid(lab: Lab) -> None:
     report = scan(lab, "base-debian")
-    assert report.findings, "the Debian base ships setuid su/passwd/mount"
-    assert {f.severity.value for f in report.findings} == {"info"}
+    # base-debian carries the lab's own setuid test binary (unknown to the list -> medium)
+    # and a cap_net_raw file (info); everything else is Debian's expected setuid set.
+    notable = {(f.rule_id, f.location.path) for f in report.findings
+               if f.severity.value != "info"}
+    assert notable == {("SW-PE-SUID-003", "/usr/local/bin/lab-setuid")}
+    expected = {f.location.path for f in report.findings if f.rule_id == "SW-PE-SUID-002"}
+    assert {"/usr/bin/su", "/usr/bin/passwd", "/usr/bin/mount"} <= expected

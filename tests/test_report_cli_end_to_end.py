@@ -97,7 +97,8 @@ def test_convert_bad_input_is_one_line_exit_2(tmp_path: Path) -> None:
     bad.write_text('{"hello": 1}')
     proc = seawall("convert", str(bad), "-f", "sarif")
     assert proc.returncode == 2
-    assert proc.stderr.strip() == f"seawall: {bad} is not a seawall JSON report (no target/findings)"
+    assert proc.stderr.strip() == (
+        f"seawall: {bad} is not a seawall JSON report (no target/findings)")
     proc = seawall("convert", str(bad), "-f", "nope")
     assert proc.returncode == 2 and "unknown format 'nope'" in proc.stderr
 

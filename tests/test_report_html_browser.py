@@ -10,8 +10,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from report_samples import sample_report
 
+from report_samples import sample_report
 from seawall.report.interface import RenderOptions, get_renderer
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",

@@ -11,10 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-import pytest
 from junitparser import Error, Failure, JUnitXml
-from report_samples import HOSTILE_TITLE, LAYER, sample_report
 
+from report_samples import HOSTILE_TITLE, LAYER, sample_report
 from seawall.model.finding import Category, Finding, Severity
 from seawall.model.report import Report
 from seawall.report.interface import RenderOptions, get_renderer, load_renderers

@@ -115,8 +115,8 @@ def test_old_wheels_get_the_pypa_advisories_listing_their_versions(
     for name, version in _wheels():
         expected: set[str] = set()
         fixes: dict[str, set[str]] = {}
-        for f in sorted((PYPA / name.lower()).glob("*.yaml")):
-            doc = yaml.safe_load(f.read_text())
+        for advisory in sorted((PYPA / name.lower()).glob("*.yaml")):
+            doc = yaml.safe_load(advisory.read_text())
             for aff in doc.get("affected") or []:
                 if _norm(aff["package"]["name"]) != _norm(name):
                     continue
@@ -152,8 +152,8 @@ def test_go_binary_gets_the_stdlib_advisories_of_its_toolchain(
     assert go_version, buildinfo
     installed = _go_release(go_version.group(1))
     expected: set[str] = set()
-    for f in GO.glob("*.json"):
-        doc = json.loads(f.read_text())
+    for advisory in GO.glob("*.json"):
+        doc = json.loads(advisory.read_text())
         for aff in doc.get("affected") or []:
             if aff["package"]["name"] != "stdlib":
                 continue

@@ -59,4 +59,5 @@ def test_mariadb_image_native_passwords(lab: Lab) -> None:
     cracked = {f.evidence for f in report.findings if f.rule_id == "SW-WP-003"}
     assert {"r****", "pa****"} <= cracked
     assert all(f.extra.get("hash") == "mysql-native" for f in report.findings)
+    assert {f.extra.get("account") for f in report.findings} == {"root", "app"}
     assert len(cracked) == 2  # vault stays uncracked

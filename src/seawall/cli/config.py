@@ -4,11 +4,13 @@ manifests (workloads, RBAC, NetworkPolicy) and docker-compose files."""
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
 from seawall.analyzers.misconfig.engine import ConfigScanner, ConfigScanOptions
 from seawall.cli.app import app
+from seawall.cli.policy_options import policy_flags, policy_from_kwargs, suppress
 from seawall.model.report import Report
 from seawall.policy.gate import EXIT_INPUT_ERROR, filter_severities, gate_from_flags
 from seawall.report.output import parse_output_specs, write_outputs
@@ -67,6 +69,7 @@ def _print_matrix(report: Report) -> None:
 @click.option("--severity", "-s", help="Only these severities (comma list).")
 @click.option("--exit-code", type=int, help="Exit with this code when findings remain.")
 @click.option("--fail-on", help="Fail (exit 1, or --exit-code) on this severity or worse.")
+@policy_flags
 def config_command(
     paths: tuple[str, ...],
     formats: tuple[str, ...],
@@ -78,11 +81,13 @@ def config_command(
     severity: str | None,
     exit_code: int | None,
     fail_on: str | None,
+    **policy_kwargs: Any,
 ) -> None:
     """Scan Dockerfiles, Kubernetes YAML/JSON and compose files (files, directories
     recursively, or - for stdin) for misconfigurations."""
     specs = parse_output_specs(formats, output)
     gate, shown = gate_from_flags(exit_code, severity, fail_on)
+    policy, show_suppressed = policy_from_kwargs(policy_kwargs)
     scanner = ConfigScanner(
         ConfigScanOptions(
             trusted_registries=trusted,
@@ -91,8 +96,8 @@ def config_command(
             max_file_bytes=max_file_size,
         )
     )
-    report = filter_severities(scanner.scan(list(paths)), shown)
-    write_outputs([report], specs)
+    [report] = suppress([filter_severities(scanner.scan(list(paths)), shown)], policy)
+    write_outputs([report], specs, show_suppressed=show_suppressed)
     if any(s.format == "table" and s.path is None for s in specs):
         _print_matrix(report)
     if report.stats.files == 0:

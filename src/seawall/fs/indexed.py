@@ -78,6 +78,19 @@ class TarBacking:
         """Bytes of an entry's data, straight from the tar."""
         return os.pread(self.fd, n, entry[E_OFFSET] + offset)
 
+    def read_into(self, canonical: str, entry: Entry, offset: int, buffer: memoryview) -> int:
+        """Fill ``buffer`` from ``offset`` of the entry's data straight from the tar
+        (one kernel copy, no intermediate ``bytes``); returns the bytes copied, fewer
+        than ``len(buffer)`` only when the tar ends early."""
+        start = entry[E_OFFSET] + offset
+        done, want = 0, len(buffer)
+        while done < want:
+            n = os.preadv(self.fd, [buffer[done:]], start + done)
+            if n <= 0:
+                break
+            done += n
+        return done
+
     def open(self, canonical: str, entry: Entry) -> BinaryIO:
         """A buffered stream over the entry's byte range of the tar."""
         raw = ByteRangeReader(self.fd, entry[E_OFFSET], entry[E_SIZE], keepalive=self)
@@ -206,6 +219,27 @@ class IndexedFileSystem:
         if n <= 0:
             return b""
         return self._backing(canonical).read(canonical, e, offset, n)
+
+    def read_into(self, path: str, buffer: memoryview, offset: int = 0) -> tuple[int, bool]:
+        """Copy up to ``len(buffer)`` bytes from ``offset`` of a regular file into
+        ``buffer`` (e.g. a shared-memory slot) with one path resolution and no
+        intermediate ``bytes``. Returns (bytes copied, whether the file ends there)."""
+        canonical, e = self._file(path)
+        size = e[E_SIZE]
+        n = min(len(buffer), size - offset)
+        if n <= 0:
+            return 0, True
+        backing = self._backing(canonical)
+        into = getattr(backing, "read_into", None)
+        if into is not None:
+            got = into(canonical, e, offset, buffer[:n])
+        else:  # a backing without a zero-copy path (layer directories)
+            data = backing.read(canonical, e, offset, n)
+            got = len(data)
+            buffer[:got] = data
+        if got < n:
+            raise os_error(errno.EIO, path)  # the tar is shorter than its index says
+        return got, offset + got >= size
 
     def stat(self, path: str) -> FileInfo:
         """Metadata, following symlinks inside the root."""

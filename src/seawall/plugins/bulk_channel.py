@@ -29,6 +29,8 @@ class BulkChannel:
         self.slots = slots
         self._owner = owner
         self.map = mmap.mmap(fd, slot_size * slots)
+        self.view = memoryview(self.map)
+        """The whole mapping, for zero-copy ``preadv``/``readinto`` straight into a slot."""
         self.in_use = threading.Lock()
         """Held by the one reader using the slots (others fall back to raw reads)."""
 
@@ -49,12 +51,17 @@ class BulkChannel:
         """Plugin side: map the fd the host passed."""
         return cls(fd, slot_size, slots, owner=False)
 
+    def slot_bounds(self, slot: int) -> tuple[int, int]:
+        """[start, end) of ``slot`` in the mapping."""
+        return slot * self.slot_size, (slot + 1) * self.slot_size
+
     def describe(self) -> dict[str, int]:
         """What the ``run`` params tell the plugin."""
         return {"fd": self.fd, "slot_size": self.slot_size, "slots": self.slots}
 
     def close(self) -> None:
         """Unmap (and close the fd on the host side)."""
+        self.view.release()
         self.map.close()
         if self._owner:
             os.close(self.fd)

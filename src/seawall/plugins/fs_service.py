@@ -59,6 +59,36 @@ def _path(params: dict[str, Any], key: str = "path") -> str:
     return value if value.startswith("/") else "/" + value
 
 
+def _checked(path: str) -> str:
+    """A ``readmany`` path, absolute (per-file problems are per-file errors)."""
+    if not path:
+        raise OSError(errno.EINVAL, "bad path")
+    return path if path.startswith("/") else "/" + path
+
+
+def _error_entry(path: str, exc: OSError) -> dict[str, Any]:
+    code = exc.errno or errno.EIO
+    return {"path": path, "error": {"errno": code, "name": errno.errorcode.get(code, "EIO")}}
+
+
+class _OpenReadInto:
+    """``read_into`` for a FileSystem without one: ``open`` + ``readinto`` (a
+    buffered reader fills a large buffer with direct reads, no intermediate copy)."""
+
+    def __init__(self, fs: FileSystem) -> None:
+        self._fs = fs
+
+    def __call__(self, path: str, buffer: memoryview) -> tuple[int, bool]:
+        with self._fs.open(path) as fh:
+            n = 0
+            while n < len(buffer):
+                got = fh.readinto(buffer[n:])
+                if not got:
+                    return n, True
+                n += got
+            return n, not fh.read(1)
+
+
 def _int(params: dict[str, Any], key: str, default: int, low: int, high: int) -> int:
     value = params.get(key, default)
     if value is None:
@@ -177,43 +207,29 @@ class FileSystemService:
         encoding = p.get("encoding", "base64")
         if encoding not in ("base64", "raw", "shm"):
             raise RpcError(INVALID_PARAMS, "'encoding' must be 'base64', 'raw' or 'shm'")
-        budget, base = MAX_BATCH_BYTES, 0
         if encoding == "shm":
             if self._bulk is None:
                 raise RpcError(INVALID_PARAMS, "no shared-memory channel in this run")
             slot = _int(p, "slot", 0, 0, self._bulk.slots - 1)
-            budget, base = self._bulk.slot_size, slot * self._bulk.slot_size
+            return self._readmany_shm(fs, paths, self._bulk, slot)
         files: list[dict[str, Any]] = []
         chunks: list[memoryview] = []
         total = 0
         for raw_path in paths:
             path = raw_path if isinstance(raw_path, str) else ""
-            if total >= budget:
+            if total >= MAX_BATCH_BYTES:
                 files.append({"path": path, "deferred": True})
                 continue
             try:
-                if not path:
-                    raise OSError(errno.EINVAL, "bad path")
-                want = min(MAX_READ, budget - total)
-                full = path if path.startswith("/") else "/" + path
-                data, eof = read_bounded(fs, full, 0, want)
+                want = min(MAX_READ, MAX_BATCH_BYTES - total)
+                data, eof = read_bounded(fs, _checked(path), 0, want)
             except OSError as exc:
-                code = exc.errno or errno.EIO
-                files.append(
-                    {
-                        "path": path,
-                        "error": {"errno": code, "name": errno.errorcode.get(code, "EIO")},
-                    }
-                )
+                files.append(_error_entry(path, exc))
                 continue
             view = memoryview(data)
             entry: dict[str, Any] = {"path": path, "length": len(view), "eof": eof}
             if encoding == "base64":
                 entry["data"] = base64.b64encode(view).decode("ascii")
-            elif encoding == "shm":
-                assert self._bulk is not None
-                entry["offset"] = base + total
-                self._bulk.map[base + total : base + total + len(view)] = view
             else:
                 chunks.append(view)
             files.append(entry)
@@ -222,6 +238,42 @@ class FileSystemService:
         if encoding == "raw":
             return RawResult({"files": files}, chunks)
         return {"files": files, "storage": encoding}
+
+    def _readmany_shm(
+        self, fs: FileSystem, paths: list[Any], bulk: BulkChannel, slot: int
+    ) -> dict[str, Any]:
+        """``fs.readmany`` into a shared-memory slot: each file is read straight into
+        the slot (``preadv`` on the layer tar when the filesystem has ``read_into``),
+        so its bytes are copied once, by the kernel, as an in-process read would.
+
+        A file that does not fit whole in what is left of the slot is deferred with
+        everything after it (the plugin asks again with a fresh slot); only the
+        first file of a batch can come back partial (``eof: false``)."""
+        read_into = getattr(fs, "read_into", None) or _OpenReadInto(fs)
+        view = bulk.view
+        start, end = bulk.slot_bounds(slot)
+        pos = start
+        files: list[dict[str, Any]] = []
+        full = False
+        for raw_path in paths:
+            path = raw_path if isinstance(raw_path, str) else ""
+            if full:
+                files.append({"path": path, "deferred": True})
+                continue
+            try:
+                n, eof = read_into(_checked(path), view[pos:end])
+            except OSError as exc:
+                files.append(_error_entry(path, exc))
+                continue
+            if not eof and pos > start:
+                files.append({"path": path, "deferred": True})
+                full = True
+                continue
+            files.append({"path": path, "offset": pos, "length": n, "eof": eof})
+            pos += n
+            full = pos >= end
+        self.bytes_read += pos - start
+        return {"files": files, "storage": "shm"}
 
     def _walk(self, fs: FileSystem, p: dict[str, Any]) -> dict[str, Any]:
         limit = _int(p, "limit", DEFAULT_WALK_PAGE, 1, MAX_WALK_PAGE)

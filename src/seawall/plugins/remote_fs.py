@@ -198,22 +198,23 @@ class RemoteFileSystem:
     ) -> Iterator[tuple[str, bytes | OSError]]:
         """Split one ``fs.readmany`` answer into files (deferred ones set aside).
         Files yielded before a deferred one keep their order; deferred ones follow."""
-        shm = res.get("storage") == "shm" and self._bulk is not None
-        view = memoryview(self._bulk.map if shm else res["data"])  # type: ignore[union-attr]
+        bulk = self._bulk if res.get("storage") == "shm" else None
+        # Slicing the mmap (or the raw payload) makes the file's bytes in one copy.
+        source: Any = bulk.map if bulk is not None else res["data"]
         pos = 0
         for entry in res["files"]:
             path = entry["path"]
-            if "error" in entry:
-                problem = entry["error"]
-                yield path, OSError(int(problem["errno"]), problem["name"], path)
+            n = entry.get("length")
+            if n is None:
+                if "error" in entry:
+                    problem = entry["error"]
+                    yield path, OSError(int(problem["errno"]), problem["name"], path)
+                elif entry.get("deferred"):  # did not fit this batch: the next one
+                    deferred.append(path)
                 continue
-            if entry.get("deferred"):  # over the batch's byte budget: next batch
-                deferred.append(path)
-                continue
-            n = int(entry["length"])
-            if shm:
-                pos = int(entry["offset"])
-            data = bytes(view[pos : pos + n])
+            if bulk is not None:
+                pos = entry["offset"]
+            data = source[pos : pos + n]
             pos += n
             if not entry["eof"]:
                 try:

@@ -78,4 +78,4 @@ def _parse(file: FileInput) -> AnalyzerResult:
     return AnalyzerResult(packages=packages, data={DATA_OS_DB: True, DATA_OWNED_FILES: owned})
 
 
-register_format(PackageFormat("apk", _matches, _parse))
+register_format(PackageFormat("apk", _matches, _parse, suffixes=("/apk/db/installed",)))

@@ -45,4 +45,4 @@ def _parse(file: FileInput) -> AnalyzerResult:
     ])
 
 
-register_format(PackageFormat("dotnet-deps", _matches, _parse))
+register_format(PackageFormat("dotnet-deps", _matches, _parse, suffixes=(".deps.json",)))

@@ -161,6 +161,8 @@ def _parse_copyright(file: FileInput) -> AnalyzerResult:
     return AnalyzerResult(data={DATA_DPKG_LICENSES: {package: licenses}} if licenses else {})
 
 
-register_format(PackageFormat("dpkg", _matches_db, _parse_db))
-register_format(PackageFormat("dpkg-files", _matches_file_list, _parse_file_list))
-register_format(PackageFormat("dpkg-copyright", _matches_copyright, _parse_copyright))
+register_format(PackageFormat("dpkg", _matches_db, _parse_db, prefixes=(STATUS_PATH,)))
+register_format(PackageFormat("dpkg-files", _matches_file_list, _parse_file_list,
+                              prefixes=(INFO_DIR, STATUS_D)))
+register_format(PackageFormat("dpkg-copyright", _matches_copyright, _parse_copyright,
+                              suffixes=("/copyright",)))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 ReadAt = Callable[[int, int], bytes]
 
@@ -15,9 +16,9 @@ _SHT_NOBITS = 8
 _MAX_SECTIONS = 4096
 
 
-@dataclass(frozen=True)
-class ElfSection:
-    """One section header."""
+class ElfSection(NamedTuple):
+    """One section header (a tuple: hundreds of executables with dozens of sections
+    each are read per image, and tuples are cheap to build)."""
 
     name: str
     type: int
@@ -71,7 +72,7 @@ def read_elf(read_at: ReadAt) -> ElfImage | None:
     table = read_at(shoff, shnum * shentsize)
     if len(table) < shnum * shentsize:
         return None
-    raw = [struct.unpack_from(entry_format, table, i * shentsize) for i in range(shnum)]
+    raw = list(struct.iter_unpack(entry_format, table[:shnum * shentsize]))
     # (name, type, flags, addr, offset, size, ...) in both layouts
     names = b""
     if shstrndx < shnum:

@@ -162,4 +162,5 @@ def parse_java_archive(file: FileInput) -> AnalyzerResult:
     return out
 
 
-register_format(PackageFormat("java", _matches, parse_java_archive))
+register_format(PackageFormat("java", _matches, parse_java_archive,
+                              suffixes=ARCHIVE_SUFFIXES))

@@ -52,4 +52,4 @@ def _parse(file: FileInput) -> AnalyzerResult:
     )
 
 
-register_format(PackageFormat("npm", _matches, _parse))
+register_format(PackageFormat("npm", _matches, _parse, suffixes=("/package.json",)))

@@ -150,4 +150,5 @@ def _parse(file: FileInput) -> AnalyzerResult:
     return AnalyzerResult(packages=packages, data={DATA_LOCKFILE: True})
 
 
-register_format(PackageFormat("npm-lock", _matches, _parse))
+register_format(PackageFormat("npm-lock", _matches, _parse,
+                              suffixes=tuple("/" + n.lower() for n in _LOCK_NAMES)))

@@ -49,29 +49,62 @@ class PackageFormat:
     catch_all: bool = False
     """Asked only when no specific format wants the file (executables: any file with an
     execute bit, which includes metadata files installed with mode 0755)."""
+    prefixes: tuple[str, ...] = ()
+    suffixes: tuple[str, ...] = ()
+    """Lower-case path prefixes / suffixes, a necessary condition for ``matches``: when
+    either is given, ``matches`` is only asked for paths whose lower-cased form starts
+    with a prefix or ends with a suffix. Nearly every file of an image is no metadata:
+    one combined string test per file spares a dozen ``matches`` calls."""
 
 
 FORMATS: ComponentRegistry[PackageFormat] = ComponentRegistry("package format")
 
 
-_ordered: list[tuple[PackageFormat, ...]] = []
+@dataclass(frozen=True)
+class _Dispatch:
+    """The registered formats arranged for :func:`format_for`, built once."""
+
+    prefixes: tuple[str, ...]
+    suffixes: tuple[str, ...]
+    """Union of the hinted specific formats' hints."""
+    hinted: tuple[PackageFormat, ...]
+    """Every specific format, in order: asked when a path passes the combined hints."""
+    unhinted: tuple[PackageFormat, ...]
+    """Specific formats without hints: asked for every path."""
+    catch_all: tuple[PackageFormat, ...]
+
+
+_dispatch: list[_Dispatch] = []
 
 
 def register_format(fmt: PackageFormat) -> PackageFormat:
     """Add a format to :data:`FORMATS` (called at import time by each format module)."""
     FORMATS.add(fmt.name, fmt)
-    _ordered.clear()
+    _dispatch.clear()
     return fmt
 
 
-def _formats() -> tuple[PackageFormat, ...]:
+def _table() -> _Dispatch:
     # format_for runs for every file of a target: keep the specific formats first and
-    # the catch-alls last in one tuple built once.
-    if not _ordered:
+    # the catch-alls last, with the hints merged, built once.
+    if not _dispatch:
         formats = [fmt for _, fmt in FORMATS.items()]
-        _ordered.append(tuple([f for f in formats if not f.catch_all]
-                              + [f for f in formats if f.catch_all]))
-    return _ordered[0]
+        specific = [f for f in formats if not f.catch_all]
+        _dispatch.append(_Dispatch(
+            prefixes=tuple(p for f in specific for p in f.prefixes),
+            suffixes=tuple(s for f in specific for s in f.suffixes),
+            hinted=tuple(specific),
+            unhinted=tuple(f for f in specific if not (f.prefixes or f.suffixes)),
+            catch_all=tuple(f for f in formats if f.catch_all),
+        ))
+    return _dispatch[0]
+
+
+def _wants(fmt: PackageFormat, path: str, lowered: str, info: FileInfo) -> bool:
+    if (fmt.prefixes or fmt.suffixes) and not (
+            lowered.startswith(fmt.prefixes) or lowered.endswith(fmt.suffixes)):
+        return False
+    return fmt.matches(path, info)
 
 
 def format_for(path: str, info: FileInfo) -> PackageFormat | None:
@@ -79,7 +112,17 @@ def format_for(path: str, info: FileInfo) -> PackageFormat | None:
     Only regular files are metadata: everything else is refused before any format."""
     if info.type is not FileType.REGULAR:
         return None
-    for fmt in _formats():
+    table = _table()
+    lowered = path.lower()
+    if lowered.startswith(table.prefixes) or lowered.endswith(table.suffixes):
+        for fmt in table.hinted:
+            if _wants(fmt, path, lowered, info):
+                return fmt
+    else:
+        for fmt in table.unhinted:
+            if fmt.matches(path, info):
+                return fmt
+    for fmt in table.catch_all:
         if fmt.matches(path, info):
             return fmt
     return None

@@ -61,4 +61,5 @@ def _parse(file: FileInput) -> AnalyzerResult:
     return AnalyzerResult(packages=packages, data={DATA_LOCKFILE: True} if is_lock else {})
 
 
-register_format(PackageFormat("composer", _matches, _parse))
+register_format(PackageFormat("composer", _matches, _parse,
+                              suffixes=("/vendor/composer/installed.json", "/composer.lock")))

@@ -82,4 +82,5 @@ def _parse(file: FileInput) -> AnalyzerResult:
     )
 
 
-register_format(PackageFormat("python", _matches, _parse))
+register_format(PackageFormat("python", _matches, _parse,
+                              suffixes=(".dist-info/metadata", "/pkg-info", ".egg-info")))

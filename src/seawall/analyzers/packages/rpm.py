@@ -94,4 +94,5 @@ def _parse(file: FileInput) -> AnalyzerResult:
     return result
 
 
-register_format(PackageFormat("rpm", _matches, _parse))
+register_format(PackageFormat("rpm", _matches, _parse,
+                              suffixes=tuple("/" + n.lower() for n in RPMDB_NAMES)))

@@ -85,5 +85,7 @@ def _parse_lock(file: FileInput) -> AnalyzerResult:
     return AnalyzerResult(packages=packages, data={DATA_LOCKFILE: True})
 
 
-register_format(PackageFormat("gemspec", _matches_gemspec, _parse_gemspec))
-register_format(PackageFormat("gemfile-lock", _matches_lock, _parse_lock))
+register_format(PackageFormat("gemspec", _matches_gemspec, _parse_gemspec,
+                              suffixes=(".gemspec",)))
+register_format(PackageFormat("gemfile-lock", _matches_lock, _parse_lock,
+                              suffixes=("/gemfile.lock",)))

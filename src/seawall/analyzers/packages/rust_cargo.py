@@ -92,4 +92,5 @@ def packages_from_auditable(entries: list[dict[str, Any]], path: str,
     return out
 
 
-register_format(PackageFormat("cargo-lock", _matches_lock, _parse_lock))
+register_format(PackageFormat("cargo-lock", _matches_lock, _parse_lock,
+                              suffixes=("/cargo.lock",)))

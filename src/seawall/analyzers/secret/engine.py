@@ -170,7 +170,7 @@ class SecretEngine:
     def _scan_buffer(self, buf: bytes, base: int, base_line: int, lo: int, hi: int,
                      active_ids: set[int], seen: set[tuple[str, int]],
                      out: ScanOutcome) -> None:
-        windows: set[tuple[int, int, int]] = set()
+        per_rule: dict[int, set[tuple[int, int]]] = {}
         for kid, pos in self.index.find(buf):
             if pos < lo or pos >= hi:
                 continue
@@ -178,9 +178,9 @@ class SecretEngine:
                 rule = self.rules[ri]
                 if id(rule) not in active_ids:
                     continue
-                windows.add((ri, *self._window(buf, pos, rule)))
+                per_rule.setdefault(ri, set()).add(self._window(buf, pos, rule))
         found: list[tuple[int, ContentRule, Any, int]] = []
-        for ri, ws, we in windows:
+        for ri, ws, we in _merged(per_rule):
             rule = self.rules[ri]
             for m in rule.pattern.finditer(buf[ws:we]):
                 gi = _secret_group(rule, m)
@@ -258,6 +258,27 @@ def _key_prefix(buf: bytes, ws: int, m: Any) -> str:
     while start > 0 and end - start < 40 and buf[start - 1] in _KEY_CHARS:
         start -= 1
     return buf[start:end].decode("ascii", "replace")
+
+
+MAX_MERGED_WINDOW = 64 * 1024
+"""Overlapping windows of one rule are merged up to this size, so a line packed with
+keyword hits (minified JS, ``AAAA...`` runs) costs one pass per rule, not one per hit."""
+
+
+def _merged(per_rule: dict[int, set[tuple[int, int]]]) -> list[tuple[int, int, int]]:
+    out: list[tuple[int, int, int]] = []
+    for ri, spans in per_rule.items():
+        cur_s, cur_e = -1, -1
+        for ws, we in sorted(spans):
+            if cur_s >= 0 and ws <= cur_e and we - cur_s <= MAX_MERGED_WINDOW:
+                cur_e = max(cur_e, we)
+                continue
+            if cur_s >= 0:
+                out.append((ri, cur_s, cur_e))
+            cur_s, cur_e = ws, we
+        if cur_s >= 0:
+            out.append((ri, cur_s, cur_e))
+    return out
 
 
 def _named(m: Any, name: str) -> str:

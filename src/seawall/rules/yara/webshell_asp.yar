@@ -107,3 +107,142 @@ rule SW_MAL_ASP_FileManager
     condition:
         $asp and $req and (($fso and $wsh) or (any of ($n*) and ($fso or $wsh)) or $n5)
 }
+
+rule SW_MAL_ASP_DecodedExecute
+{
+    meta:
+        id = "SW-MAL-ASP-006"
+        title = "ASP webshell: Execute/Eval of a string decoded at run time"
+        severity = "critical"
+        family = "webshell-asp"
+        attack = "T1027"
+        references = "https://attack.mitre.org/techniques/T1027/"
+        description = "Execute/ExecuteGlobal/Eval applied to a helper function over a literal (StrReverse, Chr(x-n) arithmetic, '&H' hex decoding, Replace of junk): VBScript code hidden from signature scanners, or code replayed from the Session."
+    strings:
+        $asp = /<%|runat\s*=\s*["']?server/ nocase
+        $exec_lit = /\b(execute|executeglobal|eval)\s*\(?\s*\w{1,30}\s*\(\s*"/ nocase
+        $exec_sess = /\b(execute|executeglobal|eval)\s*\(?\s*session\s*\(/ nocase
+        $dec1 = /chr\s*\(\s*\(?\s*(\w{1,20}\s*\(\s*\w{1,10}\s*\)|"&H"\s*&|\w{1,10})\s*\)?\s*-\s*(\d{1,3}|\w{1,10})\s*\)/ nocase
+        $dec2 = /StrReverse\s*\(/ nocase
+        $dec3 = /chr\s*\(\s*["']&H["']\s*&/ nocase
+        $req = /request\s*[\(\.]/ nocase
+    condition:
+        $asp and (($exec_lit and any of ($dec*)) or ($exec_sess and $req))
+}
+
+rule SW_MAL_ASP_ScriptControl
+{
+    meta:
+        id = "SW-MAL-ASP-007"
+        title = "ASP webshell: script engine object fed the Request object and asked to evaluate"
+        severity = "critical"
+        family = "webshell-asp"
+        attack = "T1505.003"
+        references = "https://attack.mitre.org/techniques/T1505/003/"
+        description = "A ScriptControl-like COM object gets Request/Response via AddObject and runs ExecuteStatement/Eval: eval(request(...)) moved into a second script engine."
+    strings:
+        $asp = /<%/
+        $add = /\.AddObject\s+[^\r\n]{0,40}(request|"r"\s*&)/ nocase
+        $run = /\.(ExecuteStatement|Eval|AddCode|Run)\s*[\( ]/ nocase
+    condition:
+        $asp and $add and $run
+}
+
+rule SW_MAL_ASP_JScriptEval
+{
+    meta:
+        id = "SW-MAL-ASP-008"
+        title = "ASP/ASPX webshell: server-side JScript eval with a second (unsafe) argument"
+        severity = "critical"
+        family = "webshell-aspx"
+        attack = "T1505.003"
+        references = "https://attack.mitre.org/techniques/T1505/003/"
+        description = "JScript.NET's eval(code, 'unsafe') runs arbitrary code with full trust; webshells split the call with comments and build 'unsafe' from pieces."
+    strings:
+        $js = /language\s*=\s*["']?J(ava)?Script/ nocase
+        $server = /runat\s*=\s*["']?server|<%@\s*Page/ nocase
+        $eval2 = /\beval\s*(\/\*([^*]|\*[^\/]){0,30}\*\/|\s)*\((\/\*([^*]|\*[^\/]){0,30}\*\/|\s)*\w{1,30}(\/\*([^*]|\*[^\/]){0,30}\*\/|\s)*,/
+        $unsafe = /["']u["']\s*\+\s*["']n|["']uns["']|["']un["']\s*\+|["']u["'];|\+\s*["']afe["']|=\s*["']afe["']|["']unsafe["']/ nocase
+    condition:
+        $js and $server and $eval2 and $unsafe
+}
+
+rule SW_MAL_ASP_EncodedScript
+{
+    meta:
+        id = "SW-MAL-ASP-009"
+        title = "ASP page with Microsoft Script Encoder obfuscated server code"
+        severity = "high"
+        family = "webshell-asp"
+        attack = "T1027"
+        references = "https://attack.mitre.org/techniques/T1027/"
+        description = "<%@ LANGUAGE = VBScript.Encode %> pages hide their server-side code with the Script Encoder (#@~^...^#~@ blocks); in a container image such a page is almost always a packed webshell."
+    strings:
+        $lang = /<%@\s*LANGUAGE\s*=\s*["']?(VBScript|JScript)\.Encode/ nocase
+        $block = /#@~\^[A-Za-z0-9+\/]{6}==/
+    condition:
+        $lang and $block
+}
+
+rule SW_MAL_ASP_DownloadAndRun
+{
+    meta:
+        id = "SW-MAL-ASP-010"
+        title = "ASP dropper: downloads a file with XMLHTTP/ADODB.Stream and runs it with WScript.Shell"
+        severity = "critical"
+        family = "webshell-asp"
+        attack = "T1105"
+        references = "https://attack.mitre.org/techniques/T1105/"
+        description = "An ASP page (or the VBScript it writes to disk) fetches a binary over HTTP, saves it with ADODB.Stream and starts it: a server-side downloader."
+    strings:
+        $asp = /<%/
+        $http = /(Microsoft|MSXML2)\.(XMLHTTP|ServerXMLHTTP)/ nocase
+        $stream = "ADODB.Stream" nocase
+        $save = "SaveToFile" nocase
+        $wsh = "WScript.Shell" nocase
+        $run = /\.Run\s/ nocase
+    condition:
+        $asp and $http and $stream and $save and $wsh and $run
+}
+
+rule SW_MAL_ASP_RequestFileWrite
+{
+    meta:
+        id = "SW-MAL-ASP-011"
+        title = "ASP webshell: small page writing request content to a request-named file"
+        severity = "high"
+        family = "webshell-asp"
+        attack = "T1105"
+        references = "https://attack.mitre.org/techniques/T1505/003/"
+        description = "A few-KB ASP page that takes both a file name and its content from Request and writes them with FileSystemObject/ADODB.Stream: the classic ASP 'small horse' uploader used to plant a full webshell."
+    strings:
+        $asp = /<%/
+        $fso = /Scripting\.FileSystemObject|ADODB\.Stream/ nocase
+        $create = /\.(CreateTextFile|OpenTextFile|SaveToFile)\s*[\( ]/ nocase
+        $write = /\.(write|writeline)\s*[\( ]/ nocase
+        $reqvar = /=\s*request\s*(\.\s*(form|querystring)\s*)?\(\s*"/ nocase
+        $mappath = /(CreateTextFile|OpenTextFile|SaveToFile)\s*\(?\s*(server\.mappath\s*\(\s*)?(request|\w{1,20}\s*\)?\s*,)/ nocase
+    condition:
+        filesize < 8KB and $asp and $fso and $create and $write and #reqvar >= 2 and $mappath
+}
+
+rule SW_MAL_ASPX_ProcessObject
+{
+    meta:
+        id = "SW-MAL-ASP-012"
+        title = "ASP.NET webshell: Process object started with cmd.exe and request/form input"
+        severity = "critical"
+        family = "webshell-aspx"
+        attack = "T1505.003"
+        references = "https://attack.mitre.org/techniques/T1505/003/"
+        description = "new Process() with StartInfo.FileName/Arguments set from page input and output redirected back to the page."
+    strings:
+        $page = /<%@\s*(Page|WebHandler|WebService)|runat\s*=\s*["']?server/ nocase
+        $proc = /new\s+(System\.Diagnostics\.)?Process\s*\(\s*\)/ nocase
+        $si = /StartInfo\s*\.\s*(FileName|Arguments)\s*=/ nocase
+        $redir = "RedirectStandardOutput" nocase
+        $in = /Request\s*(\.\s*(Form|QueryString|Params|Item)|\[)|\w+\.Text\b/ nocase
+        $cmd = /cmd(\.exe)?|powershell/ nocase
+    condition:
+        $page and $proc and $si and $redir and $in and $cmd
+}

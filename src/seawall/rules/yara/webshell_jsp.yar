@@ -13,7 +13,7 @@ rule SW_MAL_JSP_RequestToExec
     strings:
         $direct = /(getRuntime\s*\(\s*\)\s*\.\s*exec|new\s+ProcessBuilder)\s*\([^;]{0,120}request\s*\.\s*getParameter/
         $exec = /getRuntime\s*\(\s*\)\s*\.\s*exec\s*\(|new\s+ProcessBuilder\s*\(|ProcessImpl|UNIXProcess/
-        $param = /request\s*\.\s*getParameter\s*\(/
+        $param = /(request\s*\.\s*|getRequest\s*\(\s*\)\s*\.\s*)getParameter\s*\(/
         $jsp = /<%|<jsp:|jsp:scriptlet|jsp:declaration/
         $cmd = /["'](cmd\.exe|\/bin\/(ba)?sh|cmd|\/c|-c)["']/
         $out = /\.getInputStream\s*\(\s*\)/
@@ -112,7 +112,7 @@ rule SW_MAL_JSP_FileManager
         description = "A JSP page combines OS command execution with file browsing/upload over request parameters (JspSpy, jshell, cmdjsp style)."
     strings:
         $exec = /getRuntime\s*\(\s*\)\s*\.\s*exec\s*\(|new\s+ProcessBuilder\s*\(/
-        $param = /request\s*\.\s*getParameter\s*\(/
+        $param = /(request\s*\.\s*|getRequest\s*\(\s*\)\s*\.\s*)getParameter\s*\(/
         $f1 = /new\s+File(Output|Input)Stream\s*\(/
         $f2 = /\.listFiles\s*\(\s*\)/
         $f3 = /\.delete\s*\(\s*\)/
@@ -142,4 +142,62 @@ rule SW_MAL_JSP_MemoryShell
         $exec = /getRuntime\s*\(\s*\)\s*\.\s*exec\s*\(|new\s+ProcessBuilder\s*\(/
     condition:
         ($ws or $filter) and $exec
+}
+
+rule SW_MAL_JSP_RequestFileWrite
+{
+    meta:
+        id = "SW-MAL-JSP-005"
+        title = "JSP webshell: small page writing request data to a request-named file"
+        severity = "high"
+        family = "webshell-jsp"
+        attack = "T1105"
+        references = "https://attack.mitre.org/techniques/T1505/003/"
+        description = "A few-KB JSP whose FileOutputStream/FileWriter path and content both come from request parameters or the request body: the JSP uploader used to plant a full webshell."
+    strings:
+        $jsp = /<%|<jsp:/
+        $out = /new\s+(FileOutputStream|FileWriter|RandomAccessFile|PrintWriter\s*\(\s*new\s+File)\s*\(/
+        $direct = /new\s+(FileOutputStream|FileWriter|File)\s*\([^;]{0,80}(getParameter|getRealPath\s*\([^;]{0,20}\)\s*\+\s*request)/
+        $strparam = /String\s+\w+\s*=\s*(new\s+String\s*\(\s*)?request\s*\.\s*getParameter\s*\(/
+        $body = /request\s*\.\s*getInputStream\s*\(/
+    condition:
+        filesize < 8KB and $jsp and $out and ($direct or #strparam >= 2 or ($body and #strparam >= 1))
+}
+
+rule SW_MAL_JSP_ReverseShell
+{
+    meta:
+        id = "SW-MAL-JSP-006"
+        title = "JSP reverse shell: socket to a request-given host piped into a spawned shell"
+        severity = "critical"
+        family = "webshell-jsp"
+        attack = "T1059"
+        references = "https://attack.mitre.org/techniques/T1059/"
+        description = "new Socket(host, port) plus Runtime.exec of a shell with its streams copied to the socket."
+    strings:
+        $jsp = /<%|<jsp:/
+        $sock = /new\s+Socket\s*\(/
+        $exec = /\.exec\s*\(\s*["'](cmd\.exe|\/bin\/(ba)?sh|cmd)["']|getRuntime\s*\(\s*\)\s*\.\s*exec\s*\(|new\s+ProcessBuilder\s*\(/
+        $pipe = /getOutputStream\s*\(\s*\)/
+    condition:
+        $jsp and $sock and $exec and $pipe
+}
+
+rule SW_MAL_JSP_FileBrowser
+{
+    meta:
+        id = "SW-MAL-JSP-007"
+        title = "JSP webshell: lists directories and dumps files named by a request parameter"
+        severity = "high"
+        family = "webshell-jsp"
+        attack = "T1083"
+        references = "https://attack.mitre.org/techniques/T1083/"
+        description = "new File(request.getParameter(...)) listed with list()/listFiles() and read back to the client: an arbitrary file browser."
+    strings:
+        $jsp = /<%|<jsp:/
+        $file = /new\s+File\s*\(\s*request\s*\.\s*getParameter/
+        $list = /\.list(Files)?\s*\(\s*\)/
+        $read = /new\s+(FileReader|FileInputStream|BufferedReader)\s*\(/
+    condition:
+        $jsp and $file and $list and $read
 }

@@ -240,8 +240,9 @@ rule SW_MAL_PHP_RegisterGlobalsEval
         $loop = /foreach\s*\(\s*array\s*\(\s*['"]_(COOKIE|POST|GET|REQUEST)['"]/
         $dd = /\$\$\w+\s*=/
         $eval = /\b(eval|assert|create_function)\s*\(/
+        $varcall = /\$\w+\s*\(\s*\$\w+\s*\)\s*;/
     condition:
-        $loop and $dd and $eval
+        $loop and $dd and ($eval or $varcall)
 }
 
 rule SW_MAL_PHP_NamedShellPage

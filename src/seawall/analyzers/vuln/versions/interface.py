@@ -57,6 +57,23 @@ class ComparableVersion(ABC):
             return NotImplemented
         return self._cmp(other) < 0
 
+    # Spelled out instead of left to total_ordering: its derived methods add a Python
+    # call per comparison, and range evaluation compares hundreds of thousands of times.
+    def __le__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._cmp(other) <= 0
+
+    def __gt__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._cmp(other) > 0
+
+    def __ge__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._cmp(other) >= 0
+
     def __hash__(self) -> int:
         # Equal versions may have different spellings (1.0 == 1.0.0 in Maven), so
         # hashing is not meaningful; versions are compared, never used as keys.

@@ -29,6 +29,9 @@ def names_before(data: bytes, pos: int, window: int = 160, limit: int = 4) -> li
     out: list[str] = []
     for m in reversed(list(_RUN.finditer(chunk))):
         word = m.group().decode("ascii")
+        # Aria/MyISAM fixed-width rows put Host and User side by side: 'localhostroot'.
+        if word.startswith("localhost") and len(word) > len("localhost"):
+            word = word[len("localhost"):]
         # One-byte runs are length headers (PostgreSQL's short varlena 'I', ...).
         if len(word) < 2 or word in _NOISE or _HOSTLIKE.match(word) or word.isdigit() or \
                 _HASHLIKE.search(word):

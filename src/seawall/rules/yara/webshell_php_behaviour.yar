@@ -1,0 +1,195 @@
+// seawall first-party rules: PHP webshell behaviours beyond direct eval($_POST)
+// (Apache-2.0, written for seawall): request data reaching callback-taking builtins,
+// code loaded from the request or the network, self-hiding loops, and the
+// command-plus-file-manager toolkits.
+
+rule SW_MAL_PHP_CallbackSink
+{
+    meta:
+        id = "SW-MAL-PHP-030"
+        title = "PHP webshell: assert/system handed as a callback, or request data fed to a callback builtin"
+        severity = "critical"
+        family = "webshell-php"
+        attack = "T1505.003"
+        references = "https://blog.sucuri.net/2014/04/php-callback-functions-another-way-to-hide-backdoors.html"
+        description = "call_user_func('assert', ...), array_filter(..., 'assert'), register_shutdown_function('assert', ...), or array_*_u*(array($_REQUEST[...] => ...), ..., $callback): callback-taking builtins used to run request data without a visible eval."
+    strings:
+        $cbname = /\b(call_user_func(_array)?|array_(filter|map|walk(_recursive)?|reduce|diff_u\w+|udiff\w*|intersect_u\w+|uintersect\w*)|usort|uasort|uksort|iterator_apply|register_shutdown_function|register_tick_function|forward_static_call(_array)?|fromCallable)\s*\(([^;()]{0,80}|[^;()]{0,60}\([^;()]{0,40}\)[^;()]{0,40}),\s*["']?(assert|system|passthru|shell_exec|create_function)["']?\s*[,)]/ nocase
+        $cbfirst = /\b(call_user_func(_array)?|array_map|register_shutdown_function|register_tick_function|forward_static_call(_array)?|fromCallable)\s*\(\s*["']?(assert|system|passthru|shell_exec|create_function)["']?\s*[,)]/ nocase
+        $reqarr = /\b(array_\w*u\w*|array_filter|array_map|array_walk\w*|usort|uasort|uksort|iterator_apply)\s*\(\s*@?\s*(array\s*\(|\[)\s*@?\s*(\(\s*string\s*\)\s*)?(stripslashes\s*\(\s*)?\$_(REQUEST|POST|GET|COOKIE)/ nocase
+        $req = /\$_(POST|GET|REQUEST|COOKIE|SERVER|SESSION)|getallheaders|php:\/\/input/
+    condition:
+        $req and any of ($cbname, $cbfirst, $reqarr)
+}
+
+rule SW_MAL_PHP_OutputBufferEval
+{
+    meta:
+        id = "SW-MAL-PHP-031"
+        title = "PHP webshell: request data echoed into an output-buffer callback that evaluates it"
+        severity = "critical"
+        family = "webshell-php"
+        attack = "T1505.003"
+        references = "https://attack.mitre.org/techniques/T1505/003/"
+        description = "ob_start(function ...) captures 'echo $_REQUEST[...]' and hands the buffer to assert/eval: the code path never names the request in the eval call."
+    strings:
+        $ob = /ob_start\s*\(\s*(function|["']\w+["']|\$\w+)/ nocase
+        $echo = /(echo|print)\s*\(?\s*\$_(REQUEST|POST|GET|COOKIE)/ nocase
+        $sink = /\b(assert|eval|create_function|register_shutdown_function)\b/ nocase
+    condition:
+        filesize < 64KB and $ob and $echo and $sink
+}
+
+rule SW_MAL_PHP_TinyDynamicExec
+{
+    meta:
+        id = "SW-MAL-PHP-032"
+        title = "PHP webshell: tiny script evaluating or dynamically calling input-derived data"
+        severity = "high"
+        family = "webshell-php"
+        attack = "T1505.003"
+        references = "https://attack.mitre.org/techniques/T1505/003/"
+        description = "A PHP file of a few hundred bytes whose only job is to take request/header/session input and hand it to eval/assert or to a function whose name is itself a variable: the one-liner shape, whatever indirection sits in between."
+    strings:
+        $php = /<\?(php|=|\s|\$|@)/ nocase
+        $src = /\$_(POST|GET|REQUEST|COOKIE|SESSION)\b|getallheaders\s*\(|php:\/\/input|HTTP_RAW_POST_DATA|\$HTTP_(POST|GET)_VARS|\bextract\s*\(\s*\$_/
+        $eval = /\b(eval|assert)\s*\(\s*(@\s*)?(\$|["'][^"']{0,20}["']\s*\.\s*\$|\w+\s*\(\s*\))/ nocase
+        $varcall = /(@|[;{}\s(=])\s*\$\w+\s*(\[[^\]]{0,20}\]\s*)*\(\s*(@\s*)?\$\w+\s*(\[[^\]]{0,30}\]\s*)?\)/
+        $arrcall = /\$\w+\s*\[[^\]]{1,20}\]\s*(\[[^\]]{1,20}\]\s*)?\(\s*(@\s*)?\$_/
+        $ud = /\$\w+\s*\(\s*["']["']\s*,\s*\$\w+/
+        $elemcall = /\]\s*\(\s*(@\s*)?\$\w{1,20}\s*\[/
+        $hdrcall = /\$\w+\s*\(\s*(@\s*)?getallheaders\s*\(\s*\)/
+        $cmd = /\b(system|passthru|shell_exec|popen|proc_open|pcntl_exec)\s*\(\s*(@\s*)?\$\w+/ nocase
+    condition:
+        filesize < 1200 and $php and $src and ($eval or $varcall or $arrcall or $ud or $elemcall or $hdrcall or $cmd)
+}
+
+rule SW_MAL_PHP_IncludeInput
+{
+    meta:
+        id = "SW-MAL-PHP-033"
+        title = "PHP backdoor: include of php://input or of a hex-escaped path"
+        severity = "critical"
+        family = "webshell-php"
+        attack = "T1505.003"
+        references = "https://www.php.net/manual/en/wrappers.php.php"
+        description = "include('php://input') runs the request body as PHP; an include whose path is written entirely in \\x escapes hides an injected loader."
+    strings:
+        $input = /\b(include|require)(_once)?\s*\(?\s*["']php:\/\/input/ nocase
+        $hexpath = /\b(include|require)(_once)?\s*\(?\s*["'](\\x[0-9a-fA-F]{2}[^"'\\]?){6}/
+    condition:
+        any of them
+}
+
+rule SW_MAL_PHP_PersistentLoop
+{
+    meta:
+        id = "SW-MAL-PHP-034"
+        title = "PHP memory webshell: script deletes itself and keeps evaluating fetched code"
+        severity = "critical"
+        family = "webshell-php"
+        attack = "T1505.003"
+        references = "https://attack.mitre.org/techniques/T1505/003/"
+        description = "unlink(__FILE__ / SCRIPT_FILENAME) plus ignore_user_abort and an endless loop that evaluates code: a PHP 'memory shell' that survives deletion of its file."
+    strings:
+        $unlink = /unlink\s*\(\s*(__FILE__|\$_SERVER\s*\[\s*["']SCRIPT_FILENAME["']\s*\])/ nocase
+        $abort = /ignore_user_abort\s*\(\s*(true|1)\s*\)/ nocase
+        $sink = /\b(eval|assert|file_put_contents|fwrite)\s*\(/ nocase
+    condition:
+        $unlink and $abort and $sink
+}
+
+rule SW_MAL_PHP_HiddenRemoteLoader
+{
+    meta:
+        id = "SW-MAL-PHP-035"
+        title = "PHP backdoor: hex-packed URL fetched and run, or decoded request body evaluated"
+        severity = "critical"
+        family = "webshell-php"
+        attack = "T1105"
+        references = "https://attack.mitre.org/techniques/T1105/"
+        description = "pack('H*', '687474703a2f2f...') hides an http:// URL whose content is later evaluated; eval/gzuncompress of cached remote code or of the request body is the loader stage of PHP malware."
+    strings:
+        $hexurl = /pack\s*\(\s*["']H\*["']\s*,\s*["']687474703[aA]2[fF]2[fF]/
+        $b64url = /base64_decode\s*\(\s*["']aHR0cDovL/
+        $sink = /\b(eval|assert|preg_replace|create_function|gzuncompress|include)\b/ nocase
+        $remote_eval = /\b(eval|assert)\s*\(\s*(@\s*)?(gzuncompress|gzinflate|base64_decode|str_rot13)?\s*\(?\s*(@\s*)?file_get_contents\s*\(\s*["'](https?|php):/ nocase
+    condition:
+        (($hexurl or $b64url) and $sink) or $remote_eval
+}
+
+rule SW_MAL_PHP_ShellToolkit
+{
+    meta:
+        id = "SW-MAL-PHP-036"
+        title = "PHP webshell: command console combined with a file manager and host reconnaissance"
+        severity = "high"
+        family = "webshell-php"
+        attack = "T1505.003"
+        references = "https://attack.mitre.org/techniques/T1505/003/"
+        description = "One page that runs OS commands through several different PHP process functions, browses/edits/uploads files and probes the host (uname, /etc/passwd, safe_mode, disable_functions, posix_getpwuid): the shape of c99/r57/WSO/b374k-like admin shells."
+    strings:
+        $x1 = /\bsystem\s*\(\s*\$/ nocase
+        $x2 = /\bpassthru\s*\(\s*\$/ nocase
+        $x3 = /\bshell_exec\s*\(\s*\$/ nocase
+        $x4 = /\bpopen\s*\(\s*\$/ nocase
+        $x5 = /\bproc_open\s*\(\s*\$/ nocase
+        $x6 = /\bexec\s*\(\s*\$\w+\s*,/ nocase
+        $r1 = "uname -a" nocase
+        $r2 = "/etc/passwd"
+        $r3 = "safe_mode" nocase
+        $r4 = "disable_functions" nocase
+        $r5 = "posix_getpwuid" nocase
+        $r6 = "php_uname" nocase
+        $r7 = /netstat\s+-an/ nocase
+        $r8 = "getmyuid" nocase
+        $r9 = /ps\s+-?aux/ nocase
+        $r10 = "whoami" nocase
+        $f1 = /move_uploaded_file\s*\(/ nocase
+        $f2 = /\bunlink\s*\(/ nocase
+        $f3 = /\brmdir\s*\(/ nocase
+        $f4 = /\bchmod\s*\(/ nocase
+        $f5 = /\bfileperms\s*\(/ nocase
+        $f6 = /\breaddir\s*\(|\bscandir\s*\(/ nocase
+        $f7 = /\bis_writable\s*\(/ nocase
+        $f8 = /\bfilemtime\s*\(|\btouch\s*\(/ nocase
+        $req = /\$_(POST|GET|REQUEST)\s*\[|\$HTTP_(POST|GET)_VARS/
+    condition:
+        $req and 2 of ($x*) and 3 of ($r*) and 4 of ($f*)
+}
+
+rule SW_MAL_PHP_RequestPathWrite
+{
+    meta:
+        id = "SW-MAL-PHP-037"
+        title = "PHP webshell: file written to a path chosen by the request (uploader / dropper)"
+        severity = "high"
+        family = "webshell-php"
+        attack = "T1105"
+        references = "https://attack.mitre.org/techniques/T1505/003/"
+        description = "file_put_contents/fopen(...,'w') on a path taken straight from $_POST/$_GET/$_COOKIE/HTTP headers, or an upload copied to its client-supplied name: a stage-one dropper that lets anyone plant files."
+    strings:
+        $fpc = /file_put_contents\s*\(\s*(@\s*)?\$_(POST|GET|REQUEST|COOKIE|SERVER)\s*\[/ nocase
+        $fopen = /fopen\s*\(\s*(@\s*)?\$_(POST|GET|REQUEST|COOKIE)\s*\[[^\]]{1,30}\]\s*,\s*["'][wax]/ nocase
+        $upload = /(copy|move_uploaded_file)\s*\(\s*\$(_FILES|HTTP_POST_FILES)\s*\[[^\]]{1,30}\]\s*\[\s*["']tmp_name["']\s*\]\s*,\s*(\$_(POST|GET|REQUEST)\s*\[|\$_FILES\s*\[[^\]]{1,30}\]\s*\[\s*["']name["']\s*\]\s*\))/ nocase
+    condition:
+        any of them
+}
+
+rule SW_MAL_PHP_DynamicFunctionBody
+{
+    meta:
+        id = "SW-MAL-PHP-038"
+        title = "PHP webshell: create_function / XPath PHP functions with a decoded or request-supplied body"
+        severity = "critical"
+        family = "webshell-php"
+        attack = "T1027"
+        references = "https://www.php.net/manual/en/function.create-function.php"
+        description = "create_function('', base64_decode(...)) or create_function(null, pack('H*', ...)) compiles hidden code; an XPath query calling php:function('system', ...) after registerPHPFunctions() runs commands."
+    strings:
+        $cf = /create_function\s*\(\s*(null|["']["']|["']\$\w+["'])\s*,\s*(@\s*)?(pack|base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|strrev|hex2bin|file_get_contents|\$_(POST|GET|REQUEST|COOKIE))\s*[\(\[]/ nocase
+        $xpath = /php:function(String)?\s*\(\s*\\?["'](system|exec|passthru|shell_exec|assert|popen|proc_open)\\?["']/ nocase
+        $invoke = /(fromCallable\s*\([^;]{1,60}\)|new\s+ReflectionFunction\s*\([^;]{1,60}\))\s*->\s*(__invoke|invoke|invokeArgs)\s*\(\s*(array\s*\(\s*)?\$_(REQUEST|POST|GET|COOKIE)/ nocase
+    condition:
+        any of them
+}
