@@ -16,7 +16,7 @@ import os
 import threading
 
 #: Bytes per slot (two slots).
-SLOT_SIZE = 32 * 1024 * 1024
+SLOT_SIZE = int(os.environ.get("SLOT_MB", "32")) * 1024 * 1024
 SLOTS = 2
 
 
@@ -28,7 +28,8 @@ class BulkChannel:
         self.slot_size = slot_size
         self.slots = slots
         self._owner = owner
-        self.map = mmap.mmap(fd, slot_size * slots)
+        flags = mmap.MAP_SHARED | (getattr(mmap, "MAP_POPULATE", 0) if os.environ.get("POP") else 0)
+        self.map = mmap.mmap(fd, slot_size * slots, flags=flags)
         self.view = memoryview(self.map)
         """The whole mapping, for zero-copy ``preadv``/``readinto`` straight into a slot."""
         self.in_use = threading.Lock()

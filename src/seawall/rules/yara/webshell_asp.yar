@@ -218,12 +218,13 @@ rule SW_MAL_ASP_RequestFileWrite
     strings:
         $asp = /<%/
         $fso = /Scripting\.FileSystemObject|ADODB\.Stream/ nocase
-        $create = /\.(CreateTextFile|OpenTextFile|SaveToFile)\s*[\( ]/ nocase
+        $create = /(CreateTextFile|OpenTextFile|SaveToFile)/ nocase
         $write = /\.(write|writeline)\s*[\( ]/ nocase
         $reqvar = /=\s*request\s*(\.\s*(form|querystring)\s*)?\(\s*"/ nocase
         $mappath = /(CreateTextFile|OpenTextFile|SaveToFile)\s*\(?\s*(server\.mappath\s*\(\s*)?(request|\w{1,20}\s*\)?\s*,)/ nocase
+        $writereq = /\.(write|writeline)\s*\(?[^\r\n]{0,20}request\s*(\.\s*form\s*)?\(/ nocase
     condition:
-        filesize < 8KB and $asp and $fso and $create and $write and #reqvar >= 2 and $mappath
+        filesize < 8KB and $asp and $fso and $create and $write and $mappath and #reqvar >= 1 and (#reqvar >= 2 or $writereq)
 }
 
 rule SW_MAL_ASPX_ProcessObject
@@ -245,4 +246,59 @@ rule SW_MAL_ASPX_ProcessObject
         $cmd = /cmd(\.exe)?|powershell/ nocase
     condition:
         $page and $proc and $si and $redir and $in and $cmd
+}
+
+rule SW_MAL_ASP_RemoteScriptDrop
+{
+    meta:
+        id = "SW-MAL-ASP-013"
+        title = "ASP dropper: remote content saved as a server script (.asp/.aspx/.php/.jsp)"
+        severity = "critical"
+        family = "webshell-asp"
+        attack = "T1105"
+        references = "https://attack.mitre.org/techniques/T1105/"
+        description = "XMLHTTP download written with ADODB.Stream SaveToFile to a file with a server-script extension: a page that plants a webshell fetched from elsewhere."
+    strings:
+        $asp = /<%/
+        $http = /(Microsoft|MSXML2)\.(XMLHTTP|ServerXMLHTTP)/ nocase
+        $stream = "ADODB.Stream" nocase
+        $save = /SaveToFile\s*\(?\s*"[^"\r\n]{1,200}\.(asp|aspx|asa|cer|cdx|php|jsp|ashx)"/ nocase
+    condition:
+        $asp and $http and $stream and $save
+}
+
+rule SW_MAL_ASP_EncodedCodePage
+{
+    meta:
+        id = "SW-MAL-ASP-014"
+        title = "ASP page declared as UTF-7 (codepage 65000) to hide its script"
+        severity = "high"
+        family = "webshell-asp"
+        attack = "T1027"
+        references = "https://attack.mitre.org/techniques/T1027/"
+        description = "<%@codepage=65000%> makes IIS decode the page as UTF-7, so +AHIAZQ...- runs are script that no text scanner sees; legitimate pages have no reason to use UTF-7."
+    strings:
+        $cp = /<%@\s*codepage\s*=\s*["']?65000/ nocase
+        $utf7 = /\n\+A[A-Za-z0-9+\/]{16}/
+    condition:
+        $cp and $utf7
+}
+
+rule SW_MAL_ASP_XsltScript
+{
+    meta:
+        id = "SW-MAL-ASP-015"
+        title = "ASP webshell: XSLT with an embedded msxsl:script block run by the page"
+        severity = "high"
+        family = "webshell-asp"
+        attack = "T1220"
+        references = "https://attack.mitre.org/techniques/T1220/"
+        description = "An ASP page loads an XSL stylesheet containing msxsl:script and calls transformNode: script execution through XSLT, used to get past filters on Execute/WScript.Shell."
+    strings:
+        $asp = /<%/
+        $msxsl = "msxsl:script" nocase
+        $transform = /transformNode(ToObject)?\s*[\( ]/ nocase
+        $shell = /WScript\.Shell|cmd\s*\/c|\.Exec\s*\(|\.Run\s*\(/ nocase
+    condition:
+        $asp and $msxsl and $transform and $shell
 }

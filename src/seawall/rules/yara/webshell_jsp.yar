@@ -156,12 +156,13 @@ rule SW_MAL_JSP_RequestFileWrite
         description = "A few-KB JSP whose FileOutputStream/FileWriter path and content both come from request parameters or the request body: the JSP uploader used to plant a full webshell."
     strings:
         $jsp = /<%|<jsp:/
-        $out = /new\s+(FileOutputStream|FileWriter|RandomAccessFile|PrintWriter\s*\(\s*new\s+File)\s*\(/
+        $out = /new\s+(FileOutputStream|FileWriter|RandomAccessFile|PrintWriter|PrintStream)\s*\(\s*(new\s+File\s*\(|\w{1,30}\s*\))/
         $direct = /new\s+(FileOutputStream|FileWriter|File)\s*\([^;]{0,80}(getParameter|getRealPath\s*\([^;]{0,20}\)\s*\+\s*request)/
         $strparam = /String\s+\w+\s*=\s*(new\s+String\s*\(\s*)?request\s*\.\s*getParameter\s*\(/
         $body = /request\s*\.\s*getInputStream\s*\(/
+        $pathparam = /getParameter\s*\(\s*"(path|file|filename|filepath|fname|f|p|url|name|dir)"\s*\)/ nocase
     condition:
-        filesize < 8KB and $jsp and $out and ($direct or #strparam >= 2 or ($body and #strparam >= 1))
+        filesize < 8KB and $jsp and $out and ($direct or ($pathparam and (#strparam >= 2 or $body)))
 }
 
 rule SW_MAL_JSP_ReverseShell

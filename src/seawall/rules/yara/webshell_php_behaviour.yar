@@ -54,10 +54,10 @@ rule SW_MAL_PHP_TinyDynamicExec
         $php = /<\?(php|=|\s|\$|@)/ nocase
         $src = /\$_(POST|GET|REQUEST|COOKIE|SESSION)\b|getallheaders\s*\(|php:\/\/input|HTTP_RAW_POST_DATA|\$HTTP_(POST|GET)_VARS|\bextract\s*\(\s*\$_/
         $eval = /\b(eval|assert)\s*\(\s*(@\s*)?(\$|["'][^"']{0,20}["']\s*\.\s*\$|\w+\s*\(\s*\))/ nocase
-        $varcall = /(@|[;{}\s(=])\s*\$\w+\s*(\[[^\]]{0,20}\]\s*)*\(\s*(@\s*)?\$\w+\s*(\[[^\]]{0,30}\]\s*)?\)/
+        $varcall = /\$\w{1,20}\(@?\$\w{1,20}(\[[^\]]{0,30}\])?\)/
         $arrcall = /\$\w+\s*\[[^\]]{1,20}\]\s*(\[[^\]]{1,20}\]\s*)?\(\s*(@\s*)?\$_/
         $ud = /\$\w+\s*\(\s*["']["']\s*,\s*\$\w+/
-        $elemcall = /\]\s*\(\s*(@\s*)?\$\w{1,20}\s*\[/
+        $elemcall = /\](\s*)\(@?\$\w{1,20}\[/
         $hdrcall = /\$\w+\s*\(\s*(@\s*)?getallheaders\s*\(\s*\)/
         $cmd = /\b(system|passthru|shell_exec|popen|proc_open|pcntl_exec)\s*\(\s*(@\s*)?\$\w+/ nocase
     condition:

@@ -64,12 +64,14 @@ rule SW_MAL_PHP_StringArithmeticName
         $varchain = /\$\w{1,12}\(\d{2,3}\)\.\$\w{1,12}\(\d{2,3}\)\.\$\w{1,12}\(\d{2,3}\)\.\$\w{1,12}\(\d{2,3}\)\./
         $sgconcat = /\$\s*(\/\*[^\n]{0,30}\*\/\s*)?\{\s*(\/\*[^\n]{0,30}\*\/\s*)?["']_[A-Z]{0,6}["']\s*(\/\*[^\n]{0,30}\*\/\s*)?\./
         $sgcase = /\$\{\s*(strtoupper|strtolower|base64_decode|str_rot13|strrev|chr)\s*\(/ nocase
-        $sgvar = /\$\{\s*\$\w+\s*\}\s*\[/
+        $sgvar = /\$\{\s*\$_+\s*\}\s*\[/
+        $sglit = /\$\{\s*["']_(POST|GET|REQUEST|COOKIE|SERVER|FILES)["']\s*\}/
+        $chartable = /(\$\w{1,20}\[["']\w{1,10}["']\]\[\d{1,3}\]\.){6}/
         $php = /<\?(php|=|\s|\$|@)/ nocase
         $varvar = /\$\{|\$\$\w/
         $evalcall = /\b(eval|assert)\s*\(/
     condition:
-        filesize < 2MB and $php and ($xorpack or $notchar or $chrchain or $varchain or $sgconcat or $sgcase or $sgvar
+        filesize < 2MB and $php and ($xorpack or $notchar or $chrchain or $varchain or $sgconcat or $sgcase or $sgvar or $sglit or $chartable
             or ($xorlit and ($varvar or $evalcall)))
 }
 
@@ -110,4 +112,57 @@ rule SW_MAL_PHP_MatchAllEvalRegex
         $callrepl = /preg_replace\s*\(\s*["'][^"']{1,80}[\/~#|!@%][imsxu]*e[imsxu]*["']\s*,\s*@?(gzuncompress|gzinflate|base64_decode|str_rot13|strrev|\$_(POST|GET|REQUEST|COOKIE|SESSION))/ nocase
     condition:
         any of them
+}
+
+rule SW_MAL_PHP_KeyedPayload
+{
+    meta:
+        id = "SW-MAL-PHP-024"
+        title = "PHP webshell: large encoded payload decrypted with a key taken from the request"
+        severity = "critical"
+        family = "webshell-php"
+        attack = "T1027"
+        references = "https://attack.mitre.org/techniques/T1027/"
+        description = "A long base64 blob XORed (str_repeat key) or byte-shifted (chr(ord()-ord())) with a key read from a cookie/POST field: the payload only exists when the attacker supplies the key."
+    strings:
+        $blob = /["'][A-Za-z0-9+\/]{200,}/
+        $key = /\$_(COOKIE|POST|GET|REQUEST|SERVER)\s*\[/
+        $xor = /\^\s*str_repeat\s*\(/ nocase
+        $shift = /chr\s*\(\s*\(\s*ord\s*\(\s*\$\w+\s*\[[^\]]{1,20}\]\s*\)\s*[-+^]\s*ord\s*\(/ nocase
+        $php = /<\?(php|=|\s)/ nocase
+    condition:
+        $php and $blob and $key and ($xor or $shift)
+}
+
+rule SW_MAL_PHP_HexSinkNames
+{
+    meta:
+        id = "SW-MAL-PHP-025"
+        title = "PHP webshell: names of command/code functions stored as hex strings"
+        severity = "high"
+        family = "webshell-php"
+        attack = "T1027"
+        references = "https://attack.mitre.org/techniques/T1027/"
+        description = "Hex literals that decode to system, shell_exec, passthru, proc_open, popen, assert, eval, base64_decode or php_uname, decoded with hex2bin/pack at run time: a function table hidden from keyword scanners."
+    strings:
+        $h1 = /["'](73797374656d|7368656c6c5f65786563|7061737374687275|70726f635f6f70656e|706f70656e|617373657274|6261736536345f6465636f6465|7068705f756e616d65|6372656174655f66756e6374696f6e)["']/ nocase
+        $dec = /\b(hex2bin|pack|hexdec)\s*\(/ nocase
+    condition:
+        $h1 and $dec
+}
+
+rule SW_MAL_PHP_EvalDecodedPage
+{
+    meta:
+        id = "SW-MAL-PHP-026"
+        title = "PHP webshell: whole page evaluated from a decoded string (eval('?>'.base64_decode(...)))"
+        severity = "critical"
+        family = "webshell-php"
+        attack = "T1027"
+        references = "https://attack.mitre.org/techniques/T1027/"
+        description = "eval('?>' . base64_decode/gzinflate(...)) drops out of PHP mode and evaluates an entire packed page: the WSO/b374k packing layer."
+    strings:
+        $e = /\beval\s*\(\s*["']\?>["']\s*\.\s*(@\s*)?(base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|strrev)\s*\(/ nocase
+    condition:
+        $e
 }
