@@ -149,8 +149,8 @@ class RemoteFileSystem:
         """Whole contents of many files: ``fs.readmany`` batches of up to ``batch``
         paths, two in flight so the host reads the next while we consume this one;
         bytes come through shared memory when the host offered it, else raw after
-        the JSON line. Files come in request order, except that those a batch could
-        not fit (over its byte budget) follow that batch."""
+        the JSON line. Files come in request order, except that one a batch could not
+        fit (over its byte budget) comes in a later batch."""
         bulk = self._bulk
         if bulk is not None and not bulk.in_use.acquire(blocking=False):
             bulk = None  # another reader owns the slots: use the pipe
@@ -174,24 +174,26 @@ class RemoteFileSystem:
             return self._conn.call_async("fs.readmany", params)
 
         def send(slot: int) -> None:
-            chunk = list(itertools.islice(it, batch))
+            chunk = list(itertools.islice(source, batch))
             if chunk:
                 inflight.append((request(chunk, slot), slot))
 
+        source: Iterator[str] = it
         send(0)
         send(1)
         while inflight:
             fut, slot = inflight.popleft()
-            deferred: list[str] = []
             try:
-                files = list(self._unpack(fut.result(), deferred))
-                while deferred:  # rare: the batch held more bytes than a slot
-                    again, deferred = deferred, []
-                    files += self._unpack(request(again, slot).result(), deferred)
+                res = fut.result()
             except RpcError as err:
                 raise _os_error(err, "") from None
-            send(slot)  # only now: the slot's bytes have been copied out
-            yield from files
+            deferred: list[str] = []
+            # Lazily: each file is copied out of the slot as the caller takes it, so
+            # its bytes can be freed (and their memory reused) before the next one.
+            yield from self._unpack(res, deferred)
+            if deferred:  # did not fit this batch: first in this slot's next one
+                source = itertools.chain(deferred, source)
+            send(slot)  # only now: every byte of the slot has been copied out
 
     def _unpack(
         self, res: dict[str, Any], deferred: list[str]
