@@ -28,7 +28,7 @@ class BulkChannel:
         self.slot_size = slot_size
         self.slots = slots
         self._owner = owner
-        flags = mmap.MAP_SHARED | (getattr(mmap, "MAP_POPULATE", 0) if os.environ.get("POP") else 0)
+        flags = mmap.MAP_SHARED | (getattr(mmap, "MAP_POPULATE", 0) if os.environ.get("POP" if owner else "PPOP") else 0)
         self.map = mmap.mmap(fd, slot_size * slots, flags=flags)
         self.view = memoryview(self.map)
         """The whole mapping, for zero-copy ``preadv``/``readinto`` straight into a slot."""
