@@ -307,7 +307,7 @@ class Plugin:
         rpc_in = os.fdopen(os.dup(0), "rb", buffering=1024 * 1024)
         # The reader thread must get the GIL back quickly after each pipe read, or
         # bulk fs reads convoy behind the plugin's own Python work (5 ms default).
-        sys.setswitchinterval(float(os.environ.get("SWI", "0.0002")))
+        sys.setswitchinterval(0.0002)
         holder: dict[str, JsonRpcConnection] = {}
 
         def handle(method: str, params: Any) -> Any:

@@ -155,6 +155,11 @@ class Analyzer(ABC):
         """Analyze one file the analyzer asked for."""
         return AnalyzerResult()
 
+    def redact(self, text: str) -> str:
+        """Mask what this analyzer considers sensitive in a metadata string the report
+        carries verbatim (history ``created_by``); the default leaves it as it is."""
+        return text
+
     def finalize(
         self, target: Target, files: list[FileResult], ctx: AnalysisContext
     ) -> AnalyzerResult:

@@ -19,6 +19,7 @@ import click
 
 from seawall.cli.app import GlobalOptions, app
 from seawall.cli.policy_options import policy_flags, policy_from_kwargs, suppress
+from seawall.cli.scanner_options import analyzer_options, scanner_flags
 from seawall.errors import InputError
 from seawall.policy.gate import EXIT_INCOMPLETE, filter_severities, gate_from_flags
 from seawall.report.output import parse_output_specs, write_outputs
@@ -101,36 +102,6 @@ _SCAN_FLAGS: list[Callable[[F], F]] = [
         help="Cache directory (default ~/.cache/seawall).",
     ),
     click.option("--no-cache", is_flag=True, help="Neither read nor write the layer result cache."),
-    click.option(
-        "--db-dir",
-        envvar="SEAWALL_DB_DIR",
-        type=click.Path(file_okay=False),
-        help="vuln: vulnerability database directory (default ~/.cache/seawall/db).",
-    ),
-    click.option(
-        "--wordlist",
-        "wordlists",
-        multiple=True,
-        type=click.Path(exists=True, dir_okay=False),
-        help="weakpass: extra password candidates, one per line (repeatable).",
-    ),
-    click.option(
-        "--show-secrets",
-        is_flag=True,
-        help="Print cracked passwords whole instead of masked (pa****).",
-    ),
-    click.option(
-        "--yara-rules",
-        "yara_rules",
-        multiple=True,
-        type=click.Path(exists=True, file_okay=False),
-        help="malware: extra YARA rule directory (repeatable).",
-    ),
-    click.option(
-        "--ioc-file",
-        type=click.Path(exists=True, dir_okay=False),
-        help="malware: SHA-256 IOC list, one hash per line.",
-    ),
 ]
 
 
@@ -138,7 +109,7 @@ def scan_flags(func: F) -> F:
     """Decorator adding the flags every scanning command shares."""
     for flag in reversed(_SCAN_FLAGS):
         func = flag(func)
-    return _source_flags(policy_flags(func))
+    return _source_flags(policy_flags(scanner_flags(func)))
 
 
 def _plugin_config(values: Sequence[str]) -> dict[str, dict[str, str]]:
@@ -166,45 +137,6 @@ def _source_options(kwargs: dict[str, Any], cache_dir: str | None) -> SourceOpti
     return opts
 
 
-def _analyzer_options(kwargs: dict[str, Any]) -> dict[str, Any]:
-    """Scanner options from the flags: ``--wordlist``, ``--show-secrets``, and an
-    explicit ``--jobs`` also sets the weakpass cracking processes (default: every core)."""
-    out: dict[str, Any] = {}
-    wordlists = kwargs.pop("wordlists", ())
-    if wordlists:
-        out["weakpass.wordlist"] = list(wordlists)
-    if kwargs.pop("show_secrets", False):
-        out["show_secrets"] = True
-        out["weakpass.show_secrets"] = True
-    ctx = click.get_current_context(silent=True)
-    if ctx is not None and ctx.get_parameter_source("jobs") not in (
-        None,
-        click.core.ParameterSource.DEFAULT,
-    ):
-        out["weakpass.jobs"] = kwargs.get("jobs")
-    out.update(_malware_options(kwargs))
-    if db_dir := kwargs.pop("db_dir", None):
-        out["vuln.db_dir"] = db_dir
-    return out
-
-
-def _malware_options(kwargs: dict[str, Any]) -> dict[str, Any]:
-    """``--yara-rules`` / ``--ioc-file``, validated here so that a rule that does not
-    compile or a malformed IOC line is a one-line error (exit 2), not a failed scan."""
-    out: dict[str, Any] = {}
-    if yara_rules := kwargs.pop("yara_rules", ()):
-        from seawall.analyzers.malware.rule_set import compile_rule_set, normalize_rule_dirs
-
-        compile_rule_set(normalize_rule_dirs(list(yara_rules)))
-        out["malware.yara_rules"] = list(yara_rules)
-    if ioc_file := kwargs.pop("ioc_file", None):
-        from seawall.analyzers.malware.ioc_list import load_ioc_list
-
-        load_ioc_list(ioc_file)
-        out["malware.ioc_file"] = ioc_file
-    return out
-
-
 def run_scan(
     obj: GlobalOptions | None,
     refs: Sequence[str],
@@ -230,9 +162,9 @@ def run_scan(
         scanners = tuple(s.strip() for s in scanners_text.split(",") if s.strip())
         check_scanner_names(scanners)
     cache_dir = kwargs.pop("cache_dir")
-    analyzer_options = _analyzer_options(kwargs)
+    scanner_opts = analyzer_options(kwargs)
     options = ScanOptions(
-        analyzer_options=analyzer_options,
+        analyzer_options=scanner_opts,
         scanners=scanners,
         plugins=tuple(kwargs.pop("plugins")),
         plugin_dirs=tuple(kwargs.pop("plugin_dirs")),

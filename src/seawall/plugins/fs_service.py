@@ -103,15 +103,20 @@ def _int(params: dict[str, Any], key: str, default: int, low: int, high: int) ->
 _PROBE = 256 * 1024
 
 
-def read_bounded(fs: FileSystem, path: str, offset: int, want: int) -> tuple[bytes, bool]:
+def read_bounded(fs: FileSystem, path: str, offset: int, want: int) -> tuple[memoryview, bool]:
     """At most ``want`` bytes from ``offset``, and whether the file ends there."""
-    probe = min(want, _PROBE)
-    data = fs.read_bytes(path, offset, probe + 1)
-    if len(data) <= probe:
-        return data, True
-    if probe < want:
-        data += fs.read_bytes(path, offset + len(data), want - len(data) + 1)
-    return data[:want], len(data) <= want
+    if hasattr(fs, "read_into"):
+        # Indexed (image/layer) filesystems size reads by the file, never by the
+        # length asked for: one read, no probe, no concatenation.
+        data = fs.read_bytes(path, offset, want + 1)
+    else:
+        probe = min(want, _PROBE)
+        data = fs.read_bytes(path, offset, probe + 1)
+        if len(data) > probe and probe < want:
+            rest = fs.read_bytes(path, offset + len(data), want - len(data) + 1)
+            data = b"".join((data, rest))
+    view = memoryview(data)
+    return view[:want], len(view) <= want
 
 
 class FileSystemService:
@@ -188,8 +193,7 @@ class FileSystemService:
         encoding = p.get("encoding", "base64")
         if encoding not in ("base64", "raw"):
             raise RpcError(INVALID_PARAMS, "'encoding' must be 'base64' or 'raw'")
-        data, eof = read_bounded(fs, path, offset, length)
-        view = memoryview(data)
+        view, eof = read_bounded(fs, path, offset, length)
         self.bytes_read += len(view)
         meta: dict[str, Any] = {"offset": offset, "eof": eof}
         if encoding == "raw":
@@ -222,11 +226,10 @@ class FileSystemService:
                 continue
             try:
                 want = min(MAX_READ, MAX_BATCH_BYTES - total)
-                data, eof = read_bounded(fs, _checked(path), 0, want)
+                view, eof = read_bounded(fs, _checked(path), 0, want)
             except OSError as exc:
                 files.append(_error_entry(path, exc))
                 continue
-            view = memoryview(data)
             entry: dict[str, Any] = {"path": path, "length": len(view), "eof": eof}
             if encoding == "base64":
                 entry["data"] = base64.b64encode(view).decode("ascii")

@@ -22,7 +22,7 @@ from seawall.analyzers.interface import AnalysisContext, Analyzer, AnalyzerResul
 from seawall.fs.interface import FileSystem
 from seawall.model.finding import Finding
 from seawall.model.package import Package
-from seawall.model.report import ErrorEntry, Report, Stats, ToolInfo
+from seawall.model.report import ErrorEntry, Report, Stats, TargetInfo, ToolInfo
 from seawall.plugins.discovery import DiscoveredPlugin
 from seawall.plugins.runner import PluginOutcome, run_plugin
 from seawall.scanning.layer_walk import walk_filesystem
@@ -108,6 +108,7 @@ class ScanDriver:
         failures |= collected.failures
 
         report = Report(target=target.target_info(), tool=ToolInfo("seawall", __version__))
+        redact_target_metadata(report.target, analyzers)
         for analyzer in analyzers:
             files = collected.files.get(analyzer.name, [])
             try:
@@ -286,6 +287,17 @@ def _merge_packages(packages: list[Package]) -> list[Package]:
         elif pkg.extra and first is not pkg:
             first.extra = {**pkg.extra, **first.extra}
     return list(merged.values())
+
+
+def redact_target_metadata(info: TargetInfo, analyzers: list[Analyzer]) -> None:
+    """Let every analyzer mask what it finds sensitive in the layer ``created_by``
+    strings the report repeats (build arguments land there)."""
+    for layer in info.extra.get("layers") or []:
+        text = layer.get("created_by")
+        if isinstance(text, str):
+            for analyzer in analyzers:
+                text = analyzer.redact(text)
+            layer["created_by"] = text
 
 
 def scan_target(

@@ -27,7 +27,12 @@ from seawall.analyzers.secret.secret_findings import (
     findings_from_matches,
     mark_deleted,
 )
-from seawall.analyzers.secret.target_metadata import scan_container_inspect, scan_image_config
+from seawall.analyzers.secret.target_metadata import (
+    build_args,
+    scan_container_inspect,
+    scan_image_config,
+)
+from seawall.analyzers.secret.value_filters import mask
 from seawall.fs.interface import FileInfo
 from seawall.model.report import ErrorEntry
 
@@ -112,6 +117,19 @@ class SecretAnalyzer(Analyzer):
         if outcome.dropped_matches:
             out.data["dropped_matches"] = outcome.dropped_matches
         return out
+
+    def redact(self, text: str) -> str:
+        """Mask every secret the rules find in ``text`` (as a whole and per build
+        argument), the way findings mask their evidence."""
+        pieces = [text] + [arg for _, arg in build_args(text)]
+        for piece in pieces:
+            outcome = self.engine.scan_bytes(
+                piece.encode("utf-8", "replace"), config_style=True, sniff=False
+            )
+            for match in outcome.matches:
+                if match.secret:
+                    text = text.replace(match.secret, mask(match.secret))
+        return text
 
     def finalize(
         self, target: Target, files: list[FileResult], ctx: AnalysisContext

@@ -302,3 +302,40 @@ rule SW_MAL_ASP_XsltScript
     condition:
         $asp and $msxsl and $transform and $shell
 }
+
+rule SW_MAL_ASPX_FileBrowser
+{
+    meta:
+        id = "SW-MAL-ASP-016"
+        title = "ASP.NET webshell: lists directories and sends back any file named in the request"
+        severity = "high"
+        family = "webshell-aspx"
+        attack = "T1083"
+        references = "https://attack.mitre.org/techniques/T1083/"
+        description = "A page that enumerates a request-given directory (GetDirectories/GetFiles) and streams a request-given file with Response.WriteFile/TransmitFile: an arbitrary file browser and downloader."
+    strings:
+        $page = /<%@\s*(Page|WebHandler)/ nocase
+        $send = /Response\s*\.\s*(WriteFile|TransmitFile)\s*\(/ nocase
+        $enum = /\.(GetDirectories|GetFiles)\s*\(/ nocase
+        $reqpath = /Request\s*\.\s*(Params|QueryString|Form|Item)?\s*\[\s*"(file|path|dir|directory|folder|f|d|p)"\s*\]/ nocase
+    condition:
+        $page and $send and $enum and $reqpath
+}
+
+rule SW_MAL_ASPX_SqlConsole
+{
+    meta:
+        id = "SW-MAL-ASP-017"
+        title = "ASP.NET webshell: SQL console running page-supplied SQL on a page-supplied connection"
+        severity = "high"
+        family = "webshell-aspx"
+        attack = "T1505.003"
+        references = "https://attack.mitre.org/techniques/T1505/003/"
+        description = "Both the connection string and the SQL text come from form fields: a generic database console dropped next to an application to reach its database."
+    strings:
+        $page = /<%@\s*Page/ nocase
+        $conn = /ConnectionString\s*=\s*(\w{1,40}\.Text|Request\s*[\.\[])/ nocase
+        $cmd = /new\s+(SqlCommand|OleDbCommand|OdbcCommand)\s*\(\s*(\w{1,40}\.Text|Request\s*[\.\[])/ nocase
+    condition:
+        $page and $conn and $cmd
+}
