@@ -24,7 +24,8 @@ def main(argv: list[str] | None = None) -> None:
     except SeawallError as exc:
         if debug:
             raise
-        click.echo(f"seawall: {exc}", err=True)
+        # One line, whatever the message embeds (YAML parser marks, server bodies...).
+        click.echo("seawall: " + " ".join(str(exc).split()), err=True)
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
