@@ -123,7 +123,7 @@ class HostCpu:
             finally:
                 self.seconds += time.thread_time() - started
 
-        fs_service.FileSystemService._readmany = timed  # type: ignore[method-assign]
+        fs_service.FileSystemService._readmany = timed  # type: ignore[method-assign,assignment]
 
 
 def throughput(ref: str, tmp: Path) -> float:

@@ -79,12 +79,17 @@ class Lab:
     podman_images: tuple[str, ...]
     podman_prefix: str
     docker_host: str | None
+    docker_root: str
+    """The engine's DockerRootDir (``/var/lib/docker`` unless the lab runs its own)."""
     multiarch_image: str | None
     """``127.0.0.1:5000/seawall-lab/multiarch:latest``: OCI index, amd64 + arm64/v8."""
     multiarch_oci: str | None
     """OCI layout directory holding the same index."""
     docker_save_format: str
     """``legacy`` or ``oci``: what this engine's ``docker save`` writes."""
+    exports: dict[str, tuple[str, ...]]
+    """Images published to only some transports (``# lab-exports:`` in their
+    Dockerfile) -> those transports; every other image has all of them."""
     env: dict[str, str] = field(repr=False)
     """Every lab.env value, including ones this class has no attribute for."""
 
@@ -105,9 +110,13 @@ class Lab:
             podman_images=tuple(env.get("LAB_PODMAN_IMAGES", "").split()),
             podman_prefix=env.get("LAB_PODMAN_PREFIX", "docker.io/"),
             docker_host=env.get("DOCKER_HOST") or None,
+            docker_root=env.get("LAB_DOCKER_ROOT") or "/var/lib/docker",
             multiarch_image=env.get("LAB_MULTIARCH_IMAGE") or None,
             multiarch_oci=env.get("LAB_MULTIARCH_OCI") or None,
             docker_save_format=env.get("LAB_DOCKER_SAVE_FORMAT", "legacy"),
+            exports={name: tuple(ts.split(","))
+                     for name, _, ts in (e.partition(":")
+                                         for e in env.get("LAB_EXPORTS", "").split())},
             env=env,
         )
 
@@ -145,6 +154,11 @@ class Lab:
         }
         if transport not in refs:
             raise ValueError(f"unknown lab transport {transport!r}; one of {TRANSPORTS}")
+        allowed = self.exports.get(short)
+        if allowed is not None and transport not in (*allowed, "docker-daemon"):
+            pytest.fail(f"lab image {short!r} is published only to {', '.join(allowed)} "
+                        f"(`# lab-exports:` in tests/lab/images/{short}/Dockerfile), "
+                        f"not {transport}")
         if transport == "podman" and short not in self.podman_images:
             pytest.fail(f"podman has no lab image {short!r} here: "
                         f"{self.env.get('LAB_PODMAN_SOCKET') or 'podman unavailable'} "

@@ -13,7 +13,7 @@ from lab.labenv import write_lab_env
 from lab.paths import LabPaths
 
 from conftest import LAB_SCRIPT, TRANSPORTS, Lab, read_lab_env
-from lab import fixture_images
+from lab import exports, fixture_images
 
 
 def write_dockerfile(root: Path, name: str, text: str) -> None:
@@ -29,6 +29,25 @@ def test_dependencies_are_built_first(tmp_path: Path) -> None:
     order = [i.name for i in fixture_images.discover(tmp_path)]
     assert order.index("z-bottom") < order.index("m-middle") < order.index("a-top")
     assert set(order) == {"a-top", "m-middle", "z-bottom", "b-alone"}
+
+
+def test_lab_exports_limits_the_steps_to_what_they_need(tmp_path: Path) -> None:
+    write_dockerfile(tmp_path, "big", "# lab-exports: docker, containerd\n"
+                                      "FROM seawall-lab/bookworm:base\n")
+    write_dockerfile(tmp_path, "small", "FROM seawall-lab/bookworm:base\n")
+    images = {i.name: i for i in fixture_images.discover(tmp_path)}
+    assert images["big"].transports == ("docker", "containerd")
+    assert images["small"].transports is None
+    assert exports.steps_for(images["big"].transports) == {
+        "registry", "oci-archive", "oci", "docker-archive", "containerd"}
+    assert exports.steps_for(("docker-save",)) == {"docker-save"}
+    assert exports.steps_for(None) >= {"docker-save", "podman", "auth-registry"}
+
+
+def test_unknown_lab_exports_transport_names_the_dockerfile(tmp_path: Path) -> None:
+    write_dockerfile(tmp_path, "x", "# lab-exports: docker-archive ftp\nFROM a\n")
+    with pytest.raises(LabError, match=r"x/Dockerfile: unknown lab-exports transport\(s\) ftp"):
+        fixture_images.discover(tmp_path)
 
 
 def test_unknown_dependency_names_the_dockerfile(tmp_path: Path) -> None:
@@ -47,14 +66,20 @@ def test_dependency_cycle_is_refused(tmp_path: Path) -> None:
 def test_lab_env_round_trips_through_conftest(tmp_path: Path) -> None:
     paths = LabPaths(root=tmp_path / "lab dir", cache=tmp_path / "cache")
     paths.make_dirs()
-    write_lab_env(paths, images=["base-debian", "app-python"], failed=[],
+    write_lab_env(paths, images=["base-debian", "app-python", "big"], failed=[],
                   podman_problem=None, podman_images=["base-debian"],
-                  docker_save_format="legacy", multiarch=True)
+                  docker_save_format="legacy", multiarch=True,
+                  restricted={"big": ("docker-archive", "oci")})
     env = read_lab_env(paths.env_file)
     assert env["SEAWALL_LAB_DIR"] == str(paths.root)
-    assert env["LAB_IMAGES"] == "base-debian app-python"
+    assert env["LAB_IMAGES"] == "base-debian app-python big"
     lab = Lab.from_env_file(paths.env_file)
-    assert lab.images == ("base-debian", "app-python")
+    assert lab.images == ("base-debian", "app-python", "big")
+    assert lab.exports == {"big": ("docker-archive", "oci")}
+    assert lab.ref("big", "oci").startswith("oci:")
+    assert lab.ref("big", "docker-daemon") == "docker-daemon:seawall-lab/big:latest"
+    with pytest.raises(pytest.fail.Exception, match="published only to docker-archive, oci"):
+        lab.ref("big", "containerd")
     assert lab.podman_images == ("base-debian",)
     refs = {t: lab.ref("base-debian", t) for t in TRANSPORTS}
     assert refs["docker-daemon"] == "docker-daemon:seawall-lab/base-debian:latest"

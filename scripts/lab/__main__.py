@@ -71,12 +71,14 @@ def up(paths: LabPaths) -> int:
         multiarch = _publish_multiarch(paths, published)
     except LabError as exc:
         failed[MULTIARCH_NAME] = f"multi-arch index failed: {exc}"
-    save_format = (exports.docker_save_format(paths, next(iter(published)))
-                   if published else None)
+    saved = [n for n in published if "docker-save" in result.restricted.get(n, ("docker-save",))]
+    save_format = exports.docker_save_format(paths, saved[0]) if saved else None
     env = write_lab_env(
         paths, images=list(published), failed=sorted(failed), podman_problem=podman_problem,
-        podman_images=list(published) if podman_problem is None else [],
-        docker_save_format=save_format, multiarch=multiarch)
+        podman_images=[] if podman_problem is not None else [
+            name for name in published
+            if name not in result.restricted or "podman" in result.restricted[name]],
+        docker_save_format=save_format, multiarch=multiarch, restricted=result.restricted)
     say(f"lab up in {time.monotonic() - started:.1f}s: {len(published)} images "
         f"({' '.join(published)}); {env}")
     if failed:

@@ -128,20 +128,50 @@ PODMAN_STEP: tuple[str, Step, Callable[[LabPaths, str], Path | None]] = (
     "podman", load_podman, lambda p, i: None)
 
 
+#: Transport (as tests name it, see tests/conftest.py) -> the step that provides it.
+TRANSPORT_STEPS = {"docker-archive": "docker-archive", "oci": "oci", "oci-archive": "oci-archive",
+                   "docker-save": "docker-save", "docker": "registry",
+                   "docker-auth": "auth-registry", "containerd": "containerd",
+                   "podman": "podman"}
+#: Step -> steps whose output it reads.
+_NEEDS = {"oci": ("docker-archive",), "oci-archive": ("oci",), "registry": ("oci-archive",),
+          "auth-registry": ("oci-archive",), "containerd": ("docker-archive",),
+          "podman": ("docker-archive",)}
+
+
+def steps_for(transports: tuple[str, ...] | None) -> set[str]:
+    """Steps needed to serve ``transports`` (every step when None)."""
+    if transports is None:
+        return {name for name, _, _ in (*STEPS, PODMAN_STEP)}
+    wanted = [TRANSPORT_STEPS[t] for t in transports if t in TRANSPORT_STEPS]
+    needed: set[str] = set()
+    while wanted:
+        step = wanted.pop()
+        if step not in needed:
+            needed.add(step)
+            wanted.extend(_NEEDS.get(step, ()))
+    return needed
+
+
 def _state_file(paths: LabPaths, image: str) -> Path:
     return paths.state / f"{image}.json"
 
 
-def export(paths: LabPaths, image: str, image_id: str, *, podman: bool) -> list[str]:
-    """Run every step not already done for ``image_id``; names of steps run."""
+def export(paths: LabPaths, image: str, image_id: str, *, podman: bool,
+           transports: tuple[str, ...] | None = None) -> list[str]:
+    """Run every step (or those ``transports`` need) not already done for ``image_id``;
+    names of steps run."""
     state_file = _state_file(paths, image)
     try:
         state: dict[str, str] = json.loads(state_file.read_text())
     except (OSError, ValueError):
         state = {}
     done = []
+    selected = steps_for(transports)
     steps = [*STEPS, PODMAN_STEP] if podman else list(STEPS)
     for name, step, product in steps:
+        if name not in selected:
+            continue
         out = product(paths, image)
         if state.get(name) == image_id and (out is None or out.exists()):
             continue

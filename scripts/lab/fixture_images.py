@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lab.commands import LabError, output, run, say
+from lab.exports import TRANSPORT_STEPS
 from lab.paths import (
     BASE_IMAGE,
     BUILD_DIR,
@@ -37,6 +38,7 @@ from lab.paths import (
 
 CONTEXT_LABEL = "org.seawall.lab.context-hash"
 _DEPENDS = re.compile(r"^\s*#\s*lab-depends:\s*(.+)$", re.MULTILINE)
+_EXPORTS = re.compile(r"^\s*#\s*lab-exports:\s*(.+)$", re.MULTILINE)
 _FROM = re.compile(rf"^\s*FROM\s+(?:--\S+\s+)*{re.escape(IMAGE_REPO_PREFIX)}/([\w.-]+)",
                    re.MULTILINE | re.IGNORECASE)
 PIP_PLATFORM_ARGS = (
@@ -55,6 +57,9 @@ class FixtureImage:
     name: str
     context: Path
     depends: tuple[str, ...]
+    transports: tuple[str, ...] | None = None
+    """From ``# lab-exports: docker-archive oci ...``: publish only to these (big images
+    that only some transports' tests need); None = every transport."""
 
     @property
     def dockerfile(self) -> Path:
@@ -73,7 +78,16 @@ def discover(images_dir: Path = IMAGES_DIR) -> list[FixtureImage]:
         deps = {d for line in _DEPENDS.findall(text) for d in line.replace(",", " ").split()}
         deps |= {m for m in _FROM.findall(text) if m != "bookworm"}
         name = dockerfile.parent.name
-        found[name] = FixtureImage(name, dockerfile.parent, tuple(sorted(deps - {name})))
+        transports = None
+        declared = _EXPORTS.findall(text)
+        if declared:
+            transports = tuple(t for line in declared for t in line.replace(",", " ").split())
+            unknown = sorted(set(transports) - set(TRANSPORT_STEPS) - {"docker-daemon"})
+            if unknown:
+                raise LabError(f"{dockerfile}: unknown lab-exports transport(s) "
+                               f"{', '.join(unknown)}; known: {', '.join(TRANSPORT_STEPS)}")
+        found[name] = FixtureImage(name, dockerfile.parent, tuple(sorted(deps - {name})),
+                                   transports)
     ordered: list[FixtureImage] = []
     visiting: set[str] = set()
 

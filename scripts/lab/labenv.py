@@ -7,6 +7,7 @@ import os
 import shlex
 from pathlib import Path
 
+from lab.commands import run
 from lab.exports import CONTAINERD_PREFIX, podman_image_name
 from lab.paths import (
     AUTH_PASSWORD,
@@ -24,7 +25,8 @@ from lab.paths import (
 
 def write_lab_env(paths: LabPaths, *, images: list[str], failed: list[str],
                   podman_problem: str | None, podman_images: list[str],
-                  docker_save_format: str | None, multiarch: bool) -> Path:
+                  docker_save_format: str | None, multiarch: bool,
+                  restricted: dict[str, tuple[str, ...]] | None = None) -> Path:
     """Write lab.env atomically (concurrent readers never see half a file)."""
     values: dict[str, str] = {
         "SEAWALL_LAB_DIR": str(paths.root),
@@ -38,9 +40,17 @@ def write_lab_env(paths: LabPaths, *, images: list[str], failed: list[str],
         "LAB_IMAGES": " ".join(images),
         "LAB_FAILED_IMAGES": " ".join(failed),
         "LAB_BASE_IMAGE": BASE_IMAGE,
+        # image:transport,transport for images whose Dockerfile has `# lab-exports:`.
+        "LAB_EXPORTS": " ".join(f"{name}:{','.join(ts)}"
+                                for name, ts in sorted((restricted or {}).items())),
     }
     if os.environ.get("DOCKER_HOST"):
         values["DOCKER_HOST"] = os.environ["DOCKER_HOST"]
+    # Where the engine keeps its storage (host-root readers must not assume
+    # /var/lib/docker: a private lab engine keeps it in the lab dir).
+    root = run(["docker", "info", "--format", "{{.DockerRootDir}}"], check=False)
+    if root.returncode == 0 and root.stdout.strip():
+        values["LAB_DOCKER_ROOT"] = root.stdout.strip()
     comments = [
         "# Written by scripts/lab.sh up; read by tests/conftest.py (fixture `lab`).",
         "# Refs: docker-daemon:seawall-lab/<image>:latest, docker-archive:"

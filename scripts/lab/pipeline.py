@@ -24,13 +24,16 @@ class PipelineResult:
     """Fixture name -> image ID, in build order."""
     failed: dict[str, str] = field(default_factory=dict)
     """Fixture name (or step) -> one-paragraph reason naming the Dockerfile or step."""
+    restricted: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Published images with a ``# lab-exports`` list -> the transports they have."""
 
 
 def _build_and_publish(paths: LabPaths, image: FixtureImage, podman: bool) -> str:
     fixture_images.build(paths, image)
     image_id = fixture_images.image_id(image.name)
     try:
-        exports.export(paths, image.name, image_id, podman=podman)
+        exports.export(paths, image.name, image_id, podman=podman,
+                       transports=image.transports)
     except LabError as exc:
         raise LabError(f"publishing {image.tag} failed: {exc}") from None
     return image_id
@@ -70,4 +73,6 @@ def run_pipeline(paths: LabPaths, *, podman: bool, jobs: int | None = None) -> P
                     say(f"FAILED: {image.name}: {exc!r}")
     # Report in discovery (dependency) order, whatever order they finished in.
     result.published = {i.name: done[i.name] for i in images if i.name in done}
+    result.restricted = {i.name: i.transports for i in images
+                         if i.name in done and i.transports is not None}
     return result

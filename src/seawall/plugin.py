@@ -30,24 +30,42 @@ argument parsing, the protocol) is the SDK's job.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from seawall.fs.interface import FileSystem
-from seawall.model.finding import Finding
-from seawall.model.package import Package
-from seawall.model.report import ErrorEntry, Report
-from seawall.plugins.bulk_channel import BulkChannel
-from seawall.plugins.jsonrpc import METHOD_NOT_FOUND, JsonRpcConnection, RpcError
 from seawall.plugins.manifest import COMMAND_TYPES, PluginCommand, PluginManifest
-from seawall.plugins.remote_fs import RemoteFileSystem
+
+# Every plugin process pays for its imports at each start (and ``info`` runs at
+# discovery): what only the hosted, standalone or reporting paths need is imported
+# there, so ``info`` loads the manifest module and little else.
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from seawall.fs.interface import FileSystem
+    from seawall.model.finding import Finding
+    from seawall.model.package import Package
+    from seawall.plugins.bulk_channel import BulkChannel
+    from seawall.plugins.jsonrpc import JsonRpcConnection
 
 __all__ = ["Finding", "Package", "Plugin", "ScanContext"]
+
+
+def __getattr__(name: str) -> Any:
+    """``from seawall.plugin import Finding, Package`` without importing the model
+    at every plugin start."""
+    if name == "Finding":
+        from seawall.model.finding import Finding
+
+        return Finding
+    if name == "Package":
+        from seawall.model.package import Package
+
+        return Package
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 CommandFunc = Callable[["ScanContext"], Any]
 
@@ -78,7 +96,8 @@ class ScanContext:
         raise NotImplementedError
 
     def read_many(self, paths: Iterable[str]) -> Iterator[tuple[str, bytes | OSError]]:
-        """Contents of many files, in order (pipelined when hosted)."""
+        """Contents of many files, in order (pipelined when hosted, where a file a
+        batch could not fit comes a batch later)."""
         for path in paths:
             try:
                 yield path, self.fs.read_bytes(path)
@@ -107,8 +126,8 @@ class ScanContext:
 def _finding_dict(
     finding: Finding | dict[str, Any] | None, fields: dict[str, Any]
 ) -> dict[str, Any]:
-    if isinstance(finding, Finding):
-        return finding.to_dict()
+    if finding is not None and not isinstance(finding, dict):
+        return finding.to_dict()  # a Finding
     data = dict(finding or {})
     data.update(fields)
     return data
@@ -142,6 +161,8 @@ class _LocalContext(ScanContext):
         self.findings.append(validate_finding(_finding_dict(finding, fields)))
 
     def report_package(self, package: Package | dict[str, Any]) -> None:
+        from seawall.model.package import Package
+
         self.packages.append(
             package if isinstance(package, Package) else Package.from_dict(package)
         )
@@ -151,6 +172,8 @@ class _HostedContext(ScanContext):
     """Hosted runs: everything goes through the JSON-RPC connection."""
 
     def __init__(self, conn: JsonRpcConnection, params: dict[str, Any], command: PluginCommand):
+        from seawall.plugins.remote_fs import RemoteFileSystem
+
         self._bulk = _attach_bulk(params.get("bulk"))
         fs = RemoteFileSystem(conn, bulk=self._bulk)
         super().__init__(dict(params.get("target") or {}), fs, command)
@@ -159,11 +182,12 @@ class _HostedContext(ScanContext):
         self.rejected: list[str] = []
 
     def layer_fs(self, diff_id: str) -> FileSystem:
+        from seawall.plugins.remote_fs import RemoteFileSystem
+
         return RemoteFileSystem(self._conn, layer=diff_id, bulk=self._bulk)
 
     def read_many(self, paths: Iterable[str]) -> Iterator[tuple[str, bytes | OSError]]:
-        assert isinstance(self.fs, RemoteFileSystem)
-        return self.fs.read_many(paths)
+        return self.fs.read_many(paths)  # type: ignore[attr-defined]
 
     def report(self, finding: Finding | dict[str, Any] | None = None, **fields: Any) -> None:
         # Not awaited one by one: reports stream while the scan goes on.
@@ -171,13 +195,15 @@ class _HostedContext(ScanContext):
         self._pending.append(self._conn.call_async("report", {"finding": data}))
 
     def report_package(self, package: Package | dict[str, Any]) -> None:
-        data = package.to_dict() if isinstance(package, Package) else dict(package)
+        data = dict(package) if isinstance(package, dict) else package.to_dict()
         self._pending.append(self._conn.call_async("report", {"package": data}))
 
     def log(self, message: str, level: str = "info", **fields: Any) -> None:
         self._conn.notify("log", {"level": level, "message": message, "fields": fields})
 
     def config(self, namespace: str) -> str | bytes | None:
+        from seawall.plugins.jsonrpc import RpcError
+
         try:
             res = self._conn.call("config.pull", {"namespace": namespace})
         except RpcError:
@@ -190,6 +216,8 @@ class _HostedContext(ScanContext):
 
     def settle(self) -> int:
         """Wait for every report's answer; returns how many were accepted."""
+        from seawall.plugins.jsonrpc import RpcError
+
         accepted = 0
         for fut in self._pending:
             try:
@@ -203,6 +231,8 @@ def _attach_bulk(desc: Any) -> BulkChannel | None:
     """Map the host's shared-memory channel, when offered and usable."""
     if not isinstance(desc, dict):
         return None
+    from seawall.plugins.bulk_channel import BulkChannel
+
     try:
         return BulkChannel.attach(int(desc["fd"]), int(desc["slot_size"]), int(desc["slots"]))
     except (KeyError, TypeError, ValueError, OSError):
@@ -300,6 +330,8 @@ class Plugin:
         sys.exit(self._standalone(args))
 
     def _serve(self) -> int:
+        from seawall.plugins.jsonrpc import METHOD_NOT_FOUND, JsonRpcConnection, RpcError
+
         # Our stdout is the protocol channel: keep a private handle on it and point
         # fd 1 at stderr, so a stray print() can never corrupt the stream.
         rpc_out = os.fdopen(os.dup(1), "wb", buffering=1024 * 1024)
@@ -324,6 +356,8 @@ class Plugin:
         return 0
 
     def _run_hosted(self, conn: JsonRpcConnection, params: dict[str, Any]) -> dict[str, Any]:
+        from seawall.plugins.jsonrpc import METHOD_NOT_FOUND, RpcError
+
         wanted = params.get("command") or {}
         reg = self._find(wanted.get("type"), wanted.get("path"))
         if reg is None:
@@ -349,6 +383,8 @@ class Plugin:
         if reg is None:
             print(f"usage: {os.path.basename(sys.argv[0])} info | {usage}", file=sys.stderr)
             return 2
+        import argparse
+
         parser = argparse.ArgumentParser(prog=f"{self.name} {' '.join(reg.command.path)}")
         parser.add_argument("ref", help="image reference, container id or directory")
         parser.add_argument("--format", "-f", default="table", help="table or json")
@@ -371,6 +407,7 @@ def _run_standalone(
     plugin: Plugin, reg: _Registered, ref: str, fmt: str, output: str | None
 ) -> int:
     from seawall.errors import SeawallError
+    from seawall.model.report import ErrorEntry, Report
     from seawall.report.output import OutputSpec, write_outputs
 
     try:

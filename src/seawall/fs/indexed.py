@@ -83,8 +83,9 @@ class TarBacking:
         (one kernel copy, no intermediate ``bytes``); returns the bytes copied, fewer
         than ``len(buffer)`` only when the tar ends early."""
         start = entry[E_OFFSET] + offset
-        done, want = 0, len(buffer)
-        while done < want:
+        want = len(buffer)
+        done = os.preadv(self.fd, [buffer], start)
+        while 0 < done < want:  # short reads are rare on a regular file
             n = os.preadv(self.fd, [buffer[done:]], start + done)
             if n <= 0:
                 break
@@ -224,7 +225,11 @@ class IndexedFileSystem:
         """Copy up to ``len(buffer)`` bytes from ``offset`` of a regular file into
         ``buffer`` (e.g. a shared-memory slot) with one path resolution and no
         intermediate ``bytes``. Returns (bytes copied, whether the file ends there)."""
-        canonical, e = self._file(path)
+        e = self._entries.get(path)
+        if e is not None and e[E_TYPE] == T_FILE:
+            canonical = path  # the common case: a literal path of the table
+        else:
+            canonical, e = self._file(path)
         size = e[E_SIZE]
         n = min(len(buffer), size - offset)
         if n <= 0:

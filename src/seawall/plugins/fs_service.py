@@ -79,7 +79,8 @@ class _OpenReadInto:
         self._fs = fs
 
     def __call__(self, path: str, buffer: memoryview) -> tuple[int, bool]:
-        with self._fs.open(path) as fh:
+        with self._fs.open(path) as stream:
+            fh: Any = stream  # every FileSystem's open() gives a reader with readinto
             n = 0
             while n < len(buffer):
                 got = fh.readinto(buffer[n:])
@@ -264,7 +265,8 @@ class FileSystemService:
                 files.append({"path": path, "deferred": True})
                 continue
             try:
-                n, eof = read_into(_checked(path), view[pos:end])
+                full_path = path if path[:1] == "/" else _checked(path)
+                n, eof = read_into(full_path, view[pos:end])
             except OSError as exc:
                 files.append(_error_entry(path, exc))
                 continue
