@@ -151,7 +151,9 @@ class Report:
             tool=ToolInfo(name=tool.get("name", "seawall"), version=tool.get("version", "")),
             packages=[Package.from_dict(p) for p in data.get("packages") or []],
             findings=[Finding.from_dict(f) for f in data.get("findings") or []],
-            errors=[ErrorEntry(str(e["scope"]), str(e["message"])) for e in data.get("errors") or []],
+            errors=[
+                ErrorEntry(str(e["scope"]), str(e["message"])) for e in data.get("errors") or []
+            ],
             stats=Stats(
                 duration_s=float(stats.get("duration_s", 0.0)),
                 files=int(stats.get("files", 0)),
