@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, cast
 
 from seawall.errors import CorruptArtifactError, NotFoundError, SourceUnavailableError
+from seawall.sources.chunk_stream import ChunkStream
 from seawall.sources.protobuf_wire import Message, encode_int, encode_string
 
 _IMAGES = "/containerd.services.images.v1.Images/"
@@ -60,35 +60,17 @@ def socket_path(address: str) -> str:
     return address.removeprefix("unix://")
 
 
-class _ContentReader(io.RawIOBase):
-    def __init__(self, call: Any, where: str) -> None:
-        self._call = call
-        self._chunks: Iterator[bytes] = iter(call)
-        self._pending = b""
-        self._where = where
+def _content_reader(call: Any, where: str) -> ChunkStream:
+    """A stream over a content.Read server stream (ReadContentResponse.data = field 2)."""
+    import grpc
 
-    def readable(self) -> bool:
-        return True
+    def translate(exc: Exception) -> OSError | None:
+        if isinstance(exc, grpc.RpcError):
+            return OSError(f"{where}: content read failed: {exc.details()}")
+        return None
 
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        import grpc
-
-        while not self._pending:
-            try:
-                self._pending = Message(next(self._chunks)).bytes_(2)
-            except StopIteration:
-                return 0
-            except grpc.RpcError as exc:
-                raise OSError(f"{self._where}: content read failed: {exc.details()}") from None
-        n = min(len(buffer), len(self._pending))
-        buffer[:n] = self._pending[:n]
-        self._pending = self._pending[n:]
-        return n
-
-    def close(self) -> None:
-        if not self.closed:
-            self._call.cancel()
-        super().close()
+    chunks = (Message(raw).bytes_(2) for raw in call)
+    return ChunkStream(chunks, translate, call.cancel)
 
 
 class ContainerdClient:
@@ -169,7 +151,7 @@ class ContainerdClient:
             encode_string(1, digest) + encode_int(2, 0),
             metadata=self._metadata(),
         )
-        reader = _ContentReader(stream, f"containerd blob {digest}")
+        reader = _content_reader(stream, f"containerd blob {digest}")
         return cast(BinaryIO, io.BufferedReader(reader, 1024 * 1024))
 
     def read_content(self, digest: str, limit: int) -> bytes:

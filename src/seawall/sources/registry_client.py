@@ -22,13 +22,13 @@ import ipaddress
 import logging
 import threading
 import time
-from collections.abc import Iterator
 from typing import BinaryIO, cast
 
 import httpx
 
 from seawall import __version__
 from seawall.errors import CorruptArtifactError, NotFoundError, SourceUnavailableError
+from seawall.sources.chunk_stream import ChunkStream
 from seawall.sources.image_reference import ImageReference
 from seawall.sources.interface import SourceOptions
 from seawall.sources.registry_auth import Challenge, find_credentials, parse_challenge
@@ -61,35 +61,16 @@ def _error_code(response: httpx.Response) -> str:
         return ""
 
 
-class HttpBlobReader(io.RawIOBase):
+def http_blob_reader(response: httpx.Response) -> ChunkStream:
     """A read-only stream over a streamed HTTP response body (bytes as sent: a gzip
     layer stays gzip)."""
 
-    def __init__(self, response: httpx.Response) -> None:
-        self._response = response
-        self._chunks: Iterator[bytes] = response.iter_raw(_CHUNK)
-        self._pending = b""
+    def translate(exc: Exception) -> OSError | None:
+        if isinstance(exc, httpx.HTTPError):
+            return OSError(f"blob download interrupted: {exc}")
+        return None
 
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        while not self._pending:
-            try:
-                self._pending = next(self._chunks)
-            except StopIteration:
-                return 0
-            except httpx.HTTPError as exc:
-                raise OSError(f"blob download interrupted: {exc}") from exc
-        n = min(len(buffer), len(self._pending))
-        buffer[:n] = self._pending[:n]
-        self._pending = self._pending[n:]
-        return n
-
-    def close(self) -> None:
-        if not self.closed:
-            self._response.close()
-        super().close()
+    return ChunkStream(response.iter_raw(_CHUNK), translate, response.close)
 
 
 class RegistryClient:
@@ -290,4 +271,4 @@ class RegistryClient:
         """A stream of one blob's bytes (redirects to blob storage followed)."""
         response = self.request(f"blobs/{digest}")
         self._raise_for_status(response, f"blob {digest}")
-        return cast(BinaryIO, io.BufferedReader(HttpBlobReader(response), _CHUNK))
+        return cast(BinaryIO, io.BufferedReader(http_blob_reader(response), _CHUNK))
