@@ -16,16 +16,12 @@ from seawall.model.report import ErrorEntry, OSInfo, Report, Stats, TargetInfo, 
 from seawall.policy.gate import filter_severities, gate_from_flags
 from seawall.report.output import parse_output_specs, write_outputs
 
-SCOPE = "analyzer:vuln"
-
 
 def sbom_report(content: SbomContent, ref: str, db_dir: str | None,
                 ignore_unfixed: bool) -> Report:
     """The report of an SBOM: its packages and their vulnerability findings (an error
     entry instead of findings when there is no usable database)."""
-    from seawall.analyzers.vuln import VulnStore, match_packages
-    from seawall.analyzers.vuln.db.errors import CorruptDatabaseError, NoDatabaseError
-    from seawall.analyzers.vuln.db.location import db_path
+    from seawall.analyzers.vuln.database_match import match_with_database
     from seawall.analyzers.vuln.matching.matcher import MatchOptions
 
     started = time.monotonic()
@@ -38,23 +34,11 @@ def sbom_report(content: SbomContent, ref: str, db_dir: str | None,
     if content.skipped:
         report.errors.append(ErrorEntry("sbom", f"{content.skipped} components without a "
                                                 "usable purl were skipped"))
-    path = db_path(db_dir)
-    try:
-        store = VulnStore.open(path)
-    except NoDatabaseError:
-        report.errors.append(ErrorEntry(
-            SCOPE, f"no vulnerability database at {path}; run `seawall db update`"))
-        return report
-    except CorruptDatabaseError as exc:
-        report.errors.append(ErrorEntry(SCOPE, str(exc)))
-        return report
-    try:
-        report.findings = match_packages(content.packages, os_info, store,
-                                         MatchOptions(ignore_unfixed=ignore_unfixed))
-    except CorruptDatabaseError as exc:
-        report.errors.append(ErrorEntry(SCOPE, str(exc)))
-    finally:
-        store.close()
+    findings, errors = match_with_database(
+        content.packages, os_info, db_dir, MatchOptions(ignore_unfixed=ignore_unfixed)
+    )
+    report.findings = findings
+    report.errors += errors
     report.stats = Stats(duration_s=time.monotonic() - started)
     return report
 

@@ -26,8 +26,7 @@ from seawall.analyzers.interface import (
     FileResult,
 )
 from seawall.analyzers.packages import PackagesAnalyzer
-from seawall.analyzers.vuln.db.errors import CorruptDatabaseError, NoDatabaseError
-from seawall.analyzers.vuln.db.location import db_path
+from seawall.analyzers.vuln.database_match import SCOPE, match_with_database
 from seawall.analyzers.vuln.db.store import VulnStore
 from seawall.analyzers.vuln.matching.matcher import MatchOptions, match_packages
 from seawall.fs.interface import FileInfo
@@ -36,7 +35,6 @@ from seawall.model.report import ErrorEntry
 if TYPE_CHECKING:
     from seawall.sources.interface import Target
 
-SCOPE = "analyzer:vuln"
 _TRUE = ("1", "true", "yes", "on")
 
 
@@ -90,24 +88,13 @@ class VulnAnalyzer(Analyzer):
         packages = inventory.packages
         out.packages = packages
         db_dir = self._setting("db_dir", "SEAWALL_DB_DIR", ctx)
-        path = db_path(db_dir)
-        try:
-            store = VulnStore.open(path)
-        except NoDatabaseError:
-            out.errors.append(ErrorEntry(
-                SCOPE, f"no vulnerability database at {path}; run `seawall db update`"))
-            return out
-        except CorruptDatabaseError as exc:
-            out.errors.append(ErrorEntry(SCOPE, str(exc)))
-            return out
         ignore = self._setting("ignore_unfixed", "SEAWALL_IGNORE_UNFIXED", ctx)
         options = MatchOptions(ignore_unfixed=str(ignore).lower() in _TRUE or ignore is True)
-        try:
-            out.findings = match_packages(packages, target.os, store, options)
-        except CorruptDatabaseError as exc:
-            out.errors.append(ErrorEntry(SCOPE, str(exc)))
-        finally:
-            store.close()
+        findings, errors = match_with_database(packages, target.os, db_dir, options)
+        out.findings = findings
+        out.errors += errors
+        if errors:
+            return out
         unmatched = [p for p in packages if "unmatched" in p.extra]
         if unmatched:
             sample = "; ".join(f"{p.type}:{p.name} {p.version}: {p.extra['unmatched']}"
