@@ -100,7 +100,9 @@ def planted_findings(tmp_path_factory: pytest.TempPathFactory) -> list[Finding]:
     root = tmp_path_factory.mktemp("planted")
     _base(root)
     shutil.copytree(PLANTED_ROOTFS, root, dirs_exist_ok=True, symlinks=True)
-    # What the lab Dockerfile's RUN lines add.
+    # What the lab Dockerfile's RUN lines add (and its rename of dot-git, which git
+    # cannot store under its real name).
+    (root / "srv/repo/dot-git").rename(root / "srv/repo/.git")
     with (root / "etc/passwd").open("a") as passwd:
         passwd.write("sysadm:x:0:0::/root:/bin/bash\n")
     shadow = (root / "etc/shadow").read_text().replace("alice:$y$j9T$abc$def:", "alice::")
