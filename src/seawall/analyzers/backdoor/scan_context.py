@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from seawall.analyzers.backdoor.package_ownership import PackageOwnership, load_package_ownership
+from seawall.analyzers.package_ownership import PackageOwnership, load_package_ownership
 from seawall.fs.interface import FileInfo, FileSystem
 
 MAX_TEXT_BYTES = 1024 * 1024

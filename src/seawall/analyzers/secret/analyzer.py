@@ -3,7 +3,9 @@ container metadata, and secrets that a later layer deleted but the image still s
 
 Options (``AnalysisContext.options`` / :meth:`SecretAnalyzer.configure`):
 ``secret.config`` (path to a YAML or gitleaks TOML file, see :mod:`secret_config`),
-``secret.max_file_size`` (bytes), ``secret.hyperscan`` (False to force the fallback).
+``secret.max_file_size`` (bytes), ``secret.hyperscan`` (False to force the fallback),
+``secret.include_package_files`` (True: also report low-confidence findings in files a
+package installed, see :mod:`package_files`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from seawall.analyzers.interface import (
     FileResult,
 )
 from seawall.analyzers.secret.engine import ScanLimits, SecretEngine
+from seawall.analyzers.secret.package_files import PackageFileFilter
 from seawall.analyzers.secret.rules import PathRule
 from seawall.analyzers.secret.secret_config import SecretConfig, load_secret_config
 from seawall.analyzers.secret.secret_findings import (
@@ -50,7 +53,7 @@ class SecretAnalyzer(Analyzer):
     and secrets in image/container metadata."""
 
     name = "secret"
-    version = "1"
+    version = "3"
     description = "Secrets in files, sensitive files, image Env/Labels/history, deleted layers"
 
     def __init__(self) -> None:
@@ -68,6 +71,8 @@ class SecretAnalyzer(Analyzer):
         self.limits = ScanLimits(max_file_size=int(size)) if size else ScanLimits()
         rules = config.rule_set()
         self.path_rules: list[PathRule] = rules.paths
+        self.low_confidence = frozenset(r.id for r in rules.content if r.confidence == "low")
+        self.include_package_files = bool(options.get("secret.include_package_files", False))
         self.engine = SecretEngine(
             rules,
             self.limits,
@@ -136,10 +141,13 @@ class SecretAnalyzer(Analyzer):
     ) -> AnalyzerResult:
         """Keep findings of visible files, and of files a later layer deleted or
         replaced (still extractable) unless the same secret is visible at that path;
-        scan image config / container inspect; summarise skipped files."""
+        drop low-confidence findings in package-installed files (counted in
+        ``data["package_files"]``); scan image config / container inspect; summarise
+        skipped files."""
         from seawall.sources.interface import Container, Image
 
         out = AnalyzerResult()
+        package_files = PackageFileFilter(target.fs, self.low_confidence)
         visible = {
             (f.rule_id, f.location.path, f.fingerprint_key)
             for fr in files if fr.visible for f in fr.result.findings
@@ -149,6 +157,8 @@ class SecretAnalyzer(Analyzer):
         for fr in files:
             out.errors.extend(fr.result.errors)
             for f in fr.result.findings:
+                if not self.include_package_files and not package_files.keep(f, fr.visible):
+                    continue
                 if fr.visible:
                     out.findings.append(f)
                 elif (f.rule_id, f.location.path, f.fingerprint_key) not in visible:
@@ -165,6 +175,8 @@ class SecretAnalyzer(Analyzer):
             out.findings += scan_image_config(self.engine, target.config)
         elif isinstance(target, Container):
             out.findings += scan_container_inspect(self.engine, target.inspect)
+        if not self.include_package_files:
+            out.data["package_files"] = package_files.summary()
         out.data["skipped_counts"] = skipped
         out.data["skipped"] = listed
         return out

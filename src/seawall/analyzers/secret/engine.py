@@ -20,6 +20,7 @@ from seawall.analyzers.secret.content_sniff import SNIFF_BYTES, binary_reason
 from seawall.analyzers.secret.keyword_index import KeywordIndex
 from seawall.analyzers.secret.rules import MAX_WINDOW, ContentRule, RuleSet
 from seawall.analyzers.secret.value_filters import (
+    is_code_shape_credential,
     is_keyword_echo,
     is_placeholder,
     is_setting_key,
@@ -196,7 +197,7 @@ class SecretEngine:
             raw = m.group(gi) if gi else m.group(0)
             secret = raw.decode("utf-8", "replace")
             line_text = _line_at(buf, s_start)
-            if not self._keep(rule, secret, m, line_text, _key_prefix(buf, ws, m)):
+            if not self._keep(rule, secret, m, line_text, _key_context(buf, ws, m, gi)):
                 continue
             # PEM bodies start after the BEGIN line's newline: report the BEGIN line.
             at = s_start if not rule.multiline else ws + m.start()
@@ -226,7 +227,7 @@ class SecretEngine:
         return ws, we
 
     def _keep(self, rule: ContentRule, secret: str, m: Any, line_text: bytes,
-              key_prefix: str = "") -> bool:
+              context: KeyContext | None = None) -> bool:
         if len(secret) < rule.min_length:
             return False
         if rule.entropy and shannon_entropy(secret) < rule.entropy:
@@ -236,8 +237,12 @@ class SecretEngine:
         if any(marker in line_text for marker in INLINE_ALLOW):
             return False
         if rule.generic:
-            key = key_prefix + _named(m, "key")
+            ctx = context or KeyContext()
+            key = ctx.prefix + _named(m, "key")
             if is_placeholder(secret) or is_keyword_echo(secret, key) or is_setting_key(key):
+                return False
+            if not is_code_shape_credential(_named(m, "key"), ctx.before, ctx.between,
+                                            ctx.after):
                 return False
             if _named(m, "bare") and (looks_like_identifier(secret) or secret[-1] in ",);"):
                 return False
@@ -247,17 +252,41 @@ class SecretEngine:
 _KEY_CHARS = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
 
 
-def _key_prefix(buf: bytes, ws: int, m: Any) -> str:
-    """The identifier characters just before a generic rule's ``key`` group (the
-    regexes start at the keyword, which is much cheaper than a leading ``[\\w]{0,40}``)."""
+@dataclass(frozen=True)
+class KeyContext:
+    """The text around a generic rule's ``key`` group that the value filters judge
+    (see :func:`value_filters.is_code_shape_credential`)."""
+
+    prefix: str = ""
+    """Identifier characters just before the key group (``DB_`` of ``DB_PASSWORD``):
+    the regexes start at the keyword, which is much cheaper than a leading ``\\w{0,40}``."""
+    before: str = ""
+    """Up to :data:`CONTEXT_BYTES` before the whole key (prefix included)."""
+    between: str = ""
+    """From the end of the key group to the start of the secret (the separator)."""
+    after: str = ""
+    """Up to :data:`CONTEXT_BYTES` after the match."""
+
+
+CONTEXT_BYTES = 40
+
+
+def _key_context(buf: bytes, ws: int, m: Any, gi: int) -> KeyContext:
     idx = m.re.groupindex.get("key", m.re.groupindex.get(b"key", 0))
     if not idx or m.start(idx) < 0:
-        return ""
+        return KeyContext()
     end = ws + m.start(idx)
     start = end
     while start > 0 and end - start < 40 and buf[start - 1] in _KEY_CHARS:
         start -= 1
-    return buf[start:end].decode("ascii", "replace")
+    between = buf[ws + m.end(idx) : ws + m.start(gi)] if gi and m.start(gi) >= m.end(idx) else b""
+    stop = ws + m.end()
+    return KeyContext(
+        prefix=buf[start:end].decode("ascii", "replace"),
+        before=buf[max(0, start - CONTEXT_BYTES) : start].decode("utf-8", "replace"),
+        between=between.decode("utf-8", "replace"),
+        after=buf[stop : stop + CONTEXT_BYTES].decode("utf-8", "replace"),
+    )
 
 
 MAX_MERGED_WINDOW = 64 * 1024

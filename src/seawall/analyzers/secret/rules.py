@@ -33,6 +33,10 @@ MAX_WINDOW = 16 * 1024
 """Largest window any rule may ask for (it also sizes the chunk overlap)."""
 
 
+CONFIDENCES = ("high", "low")
+"""Values of a content rule's ``confidence`` (default: ``low`` for ``generic`` rules)."""
+
+
 class RuleError(InputError):
     """A secret rule (built-in or from a user's config) is malformed."""
 
@@ -103,6 +107,11 @@ class ContentRule:
     """Regexes on the secret that mark a known false positive."""
     generic: bool = False
     """Apply placeholder/identifier filtering (``password = "..."`` style rules)."""
+    confidence: str = "high"
+    """``high``: the secret has a format of its own (``AKIA...``, ``ghp_...``, a PEM
+    block) and is reported wherever it is. ``low``: only the surroundings say it is a
+    credential (a ``password =`` key, a ``--password`` flag), so it is not reported in
+    files a package manager installed (see :mod:`secret.package_files`)."""
     config_only: bool = False
     """Only for config-style text: .env/.ini/.yaml/.properties files and image metadata."""
     multiline: bool = False
@@ -208,6 +217,11 @@ def parse_content_rule(
     if not 16 <= window <= MAX_WINDOW:
         raise RuleError(f"{where}: window must be within 16..{MAX_WINDOW}")
     group = d.get("secret_group")
+    generic = bool(d.get("generic", False))
+    confidence = str(d.get("confidence", defaults.get("confidence"))
+                     or ("low" if generic else "high")).lower()
+    if confidence not in CONFIDENCES:
+        raise RuleError(f"{where}: confidence must be one of {', '.join(CONFIDENCES)}")
     return ContentRule(
         id=rid,
         title=_text(d, "title") or rid,
@@ -218,7 +232,8 @@ def parse_content_rule(
         secret_group=int(group) if group is not None else None,
         entropy=float(d.get("entropy", 0.0)),
         allow=_regexes(d.get("allow"), where),
-        generic=bool(d.get("generic", False)),
+        generic=generic,
+        confidence=confidence,
         config_only=bool(d.get("config_only", False)),
         multiline=bool(d.get("multiline", False)),
         window=window,

@@ -60,6 +60,7 @@ def findings_from_matches(
                 references=list(rule.references),
                 extra={
                     "family": rule.family,
+                    "confidence": rule.confidence,
                     "lines": sorted({m.line for m in ms})[:MAX_LINES_LISTED],
                     "occurrences": len(ms),
                     "entropy": first.entropy,

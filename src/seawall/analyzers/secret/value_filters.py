@@ -21,6 +21,7 @@ PLACEHOLDER_WORDS: tuple[str, ...] = (
     "secret_here", "password_here", "token_here", "key_here", "enter_", "put_",
     "lorem", "ipsum", "none", "null", "undefined", "nil", "true", "false", "string",
     "********", "hidden", "masked", "invalid", "wrong", "incorrect", "bad-", "bad_",
+    "anonymous",
 )
 """Substrings (lower-case) that mark a value as a documentation or test placeholder."""
 
@@ -46,6 +47,8 @@ COMMON_WORDS = _word_set(
     read write access refresh bearer basic session cookie config configuration setting
     settings env environment file path url host port store trust keystore truststore
     encrypted decrypted hash salt signature sign signing verify my-app
+    option options flag flags arg args argument arguments parameter parameters switch
+    define undef defined
     """
 )
 """Words whose combinations (``some-value``, ``my_login_method``) are names, not secrets."""
@@ -66,7 +69,8 @@ _NON_SECRET_KEY_PARTS = _word_set(
     pattern format file path dir url uri placeholder prompt hint message error expiry
     expires expiration ttl timeout header param mode enabled required reset endpoint
     provider strategy version rotation id ids kind algorithm algo ref env var uuid
-    parameters params encryption
+    parameters params encryption passed passes passing passthrough passthru passive
+    bypass
     """
 )
 """Key name parts that mark a setting about a secret, not the secret itself."""
@@ -82,6 +86,10 @@ _IDENTIFIER = re.compile(
     r"^(?:[a-z][a-z0-9]{0,40}(?:[._][a-z][a-z0-9]{0,40}){1,6}|[a-z]{1,30}[A-Z][a-zA-Z]{0,40})$"
 )
 _WORDY = re.compile(r"^[A-Za-z]{1,40}$")
+_QUOTE_OR_SPACE = " \t'\"`"
+_LIST_BEFORE = re.compile(r"[\"'`]\s{0,20},\s{0,20}$")
+_TRAILING_COMMENT = re.compile(r"^[ \t]*[^\s#][^#\n]*[ \t](?:#|//)[ \t]*$")
+_LIST_AFTER = re.compile(r"^\s{0,20},\s{0,20}[\"'`]")
 
 
 def shannon_entropy(data: bytes | str) -> float:
@@ -139,6 +147,37 @@ def is_keyword_echo(value: str, key: str) -> bool:
     if low in stems or (k and (low in k or k in low)):
         return True
     return any(low.startswith(s) or low.endswith(s) for s in stems if len(low) <= len(s) + 6)
+
+
+def is_code_shape_credential(key: str, before: str, between: str, after: str) -> bool:
+    """False when the code around a generic ``key ... value`` match shows it is not an
+    assignment of a credential:
+
+    * the keyword starts inside another word (``OPpASSIGN_COMMON`` -> ``pASS``);
+    * the key is a branch of a ternary (``ok ? "PASS" : "FAIL"``);
+    * the key opens the trailing comment of another line (``secret = $x # pass:insta``):
+      such comments explain syntax (a whole commented-out line still counts);
+    * the key sits where a value goes (``secret = pass:insta``, ``x: pass=1``): it is
+      the value of another assignment, not a key;
+    * key and value are two items of a list of strings (``"md5", "password",
+      "scram-sha-256"``, ``MovedAttribute("HTTPPasswordMgr", "urllib2", ...)``): with a
+      comma (no ``=``/``:``) between them, a string before the key or after the value
+      makes them list members rather than a (name, value) pair.
+    """
+    if len(key) >= 2 and key[0].islower() and key[1].isupper():
+        return False
+    head = before.rstrip(_QUOTE_OR_SPACE[2:])  # one quote of the key itself
+    stripped = head.rstrip(" \t")
+    if _TRAILING_COMMENT.match(head.rsplit("\n", 1)[-1]):
+        return False
+    if stripped.endswith("?") and len(stripped) < len(before):
+        return False  # a quote or a space after "?": not "?token=" of a URL query
+    if stripped.endswith("=") and not stripped.endswith(("==", "!=", "<=", ">=")):
+        return False
+    if stripped.endswith(":") and len(stripped) < len(head) and not stripped.endswith("::"):
+        return False
+    pair = "," in between and not any(c in between for c in "=:")
+    return not (pair and (_LIST_BEFORE.search(head) or _LIST_AFTER.search(after)))
 
 
 def mask(secret: str) -> str:

@@ -1,0 +1,107 @@
+"""Low-confidence secret findings in files a package manager installed are dropped.
+
+A generic rule (``password = "..."``, ``--password x``) only knows a value is a
+credential from the words around it, and distributions and language packages ship
+thousands of files where such words sit next to code or documentation: perl's
+``Config_heavy.pl`` (``d_grpasswd='define'``), pip's ``--password options``, openssl's
+sample ``openssl.cnf``. Trivy hides these with built-in path allow rules; here the
+decision is made per file from facts about the target:
+
+* the file is listed by the OS package database (dpkg/apk/rpm, read with
+  :mod:`seawall.analyzers.package_ownership`) **and** still has the content its package
+  installed (dpkg md5 sums, conffiles included: an ``/etc`` file the admin edited to
+  hold a password is still reported), or
+* it lies in an installed third-party language package directory
+  (:data:`THIRD_PARTY_DIRS`: ``site-packages``, ``node_modules``, ``vendor``...).
+
+High-confidence rules (a secret with a format of its own: ``AKIA...``, PEM keys,
+``ghp_...``) report everywhere. What was dropped is counted in the analyzer result's
+``data["package_files"]``; the ``secret.include_package_files`` option turns this off.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from typing import Any
+
+from seawall.analyzers.package_ownership import PackageOwnership, load_package_ownership
+from seawall.fs.interface import FileSystem
+from seawall.model.finding import Finding
+
+THIRD_PARTY_DIRS = re.compile(
+    r"/(?:site-packages|dist-packages|node_modules|bower_components|jspm_packages|vendor"
+    r"|gems|\.cargo/registry|pkg/mod|\.m2/repository|\.gradle/caches|\.nuget/packages)/"
+)
+"""Directories where language package managers (pip, npm, composer/go vendoring,
+gem/bundler, cargo, go modules, maven, gradle, nuget) install other people's code."""
+
+
+def _with_digests(fs: FileSystem) -> PackageOwnership:
+    return load_package_ownership(fs, digests=True)
+
+
+@dataclass
+class PackageFileFilter:
+    """Decides, per finding, whether it sits in a file a package installed; loads the
+    package database of ``fs`` on first need only."""
+
+    fs: FileSystem
+    low_confidence: Collection[str]
+    """Rule IDs of low-confidence rules (the only ones ever dropped)."""
+    loader: Callable[[FileSystem], PackageOwnership] = field(default=_with_digests)
+    dropped: Counter[str] = field(default_factory=Counter)
+    """Dropped findings per rule ID."""
+    reasons: Counter[str] = field(default_factory=Counter)
+    """Dropped findings per reason (``os-package``, ``language-package-dir``)."""
+    kept_modified: int = 0
+    """Low-confidence findings kept because their package file was edited."""
+    _ownership: PackageOwnership | None = None
+    _unmodified: dict[str, bool] = field(default_factory=dict)
+
+    @property
+    def ownership(self) -> PackageOwnership:
+        """The target's package ownership (read once)."""
+        if self._ownership is None:
+            self._ownership = self.loader(self.fs)
+        return self._ownership
+
+    def reason_to_drop(self, finding: Finding, visible: bool) -> str | None:
+        """``os-package`` / ``language-package-dir`` when ``finding`` is a low-confidence
+        hit in a package's file, else None. ``visible`` False: the file was deleted or
+        replaced later, so its content cannot be compared with the package's."""
+        path = finding.location.path
+        if not path or finding.rule_id not in self.low_confidence:
+            return None
+        if THIRD_PARTY_DIRS.search(path):
+            return "language-package-dir"
+        if not self.ownership.owns(path):
+            return None
+        if visible:
+            if path not in self._unmodified:
+                self._unmodified[path] = self.ownership.unmodified(self.fs, path)
+            if not self._unmodified[path]:
+                self.kept_modified += 1
+                return None
+        return "os-package"
+
+    def keep(self, finding: Finding, visible: bool) -> bool:
+        """False (and counted) when the finding is to be dropped."""
+        reason = self.reason_to_drop(finding, visible)
+        if reason is None:
+            return True
+        self.dropped[finding.rule_id] += 1
+        self.reasons[reason] += 1
+        return False
+
+    def summary(self) -> dict[str, Any]:
+        """What was dropped, for the analyzer result's ``data`` (JSON values)."""
+        return {
+            "dropped": sum(self.dropped.values()),
+            "by_rule": dict(sorted(self.dropped.items())),
+            "by_reason": dict(sorted(self.reasons.items())),
+            "kept_modified_package_files": self.kept_modified,
+            "package_database": bool(self._ownership and self._ownership.known),
+        }
