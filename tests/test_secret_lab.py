@@ -4,20 +4,25 @@ build ARG used by a RUN."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from conftest import Lab
 from seawall import open_image
+from seawall.model.finding import Finding
 from seawall.scanning.driver import scan_target
+from seawall.scanning.options import ScanOptions
 
 
 @pytest.mark.lab
 @pytest.mark.parametrize("transport", ["docker-archive", "oci"])
-def test_secret_layers_image(lab, transport: str) -> None:  # type: ignore[no-untyped-def]
+def test_secret_layers_image(lab: Lab, transport: str) -> None:
     with open_image(lab.ref("secret-layers", transport), lab.source_options()) as image:
         report = scan_target(image, scanners=["secret"])
         diff_ids = [layer.diff_id for layer in image.layers]
     findings = [f for f in report.findings if f.category.value == "secret"]
-    by_rule = {}
+    by_rule: dict[str, list[Finding]] = {}
     for f in findings:
         by_rule.setdefault(f.rule_id, []).append(f)
 
@@ -49,3 +54,38 @@ def test_secret_layers_image(lab, transport: str) -> None:  # type: ignore[no-un
         assert value not in document
     assert any("Hx7Q*****" in (layer.get("created_by") or "")
                for layer in report.target.extra["layers"])
+
+
+@pytest.mark.lab
+@pytest.mark.parametrize("image", ["base-debian", "app-python"])
+def test_clean_images_have_no_secret_findings(lab: Lab, image: str, tmp_path: Path) -> None:
+    """Clean Debian images: nothing the distribution or pip shipped is a secret, with
+    the package-file filter on (default) and, thanks to the tightened generic rules,
+    even with it off."""
+    for include in (False, True):
+        options = ScanOptions(cache_dir=str(tmp_path / f"cache-{include}"),
+                              analyzer_options={"secret.include_package_files": include})
+        with open_image(lab.ref(image, "docker-archive"), lab.source_options()) as target:
+            report = scan_target(target, scanners=["secret"], options=options)
+        findings = [f for f in report.findings if f.category.value == "secret"]
+        assert findings == [], [(f.rule_id, f.location.path, f.evidence) for f in findings]
+        assert not report.errors
+
+
+@pytest.mark.lab
+def test_secret_layers_keeps_its_findings_with_the_package_filter(
+    lab: Lab, tmp_path: Path
+) -> None:
+    options = ScanOptions(cache_dir=str(tmp_path / "cache"))
+    with open_image(lab.ref("secret-layers", "docker-archive"), lab.source_options()) as image:
+        report = scan_target(image, scanners=["secret"], options=options)
+    rules = {(f.rule_id, f.location.path or f.location.resource) for f in report.findings}
+    assert {
+        ("SW-SEC-AWS-001", "/root/.aws/credentials"),
+        ("SW-SEC-AWS-002", "/root/.aws/credentials"),
+        ("SW-SEC-FILE-009", "/root/.aws/credentials"),
+        ("SW-SEC-GEN-004", "Env:SERVICE_API_TOKEN"),
+        ("SW-SEC-GEN-002", "history[2]:BuildArg:DEPLOY_PASSWORD"),
+    } <= rules
+    # nothing from the distribution's own files
+    assert all(not (f.location.path or "").startswith("/usr/") for f in report.findings)

@@ -11,6 +11,7 @@ never overwrites bytes still being read (requests are handled in order).
 
 from __future__ import annotations
 
+import errno
 import mmap
 import os
 import threading
@@ -29,15 +30,60 @@ class BulkChannel:
         self.slot_size = slot_size
         self.slots = slots
         self._owner = owner
-        # The plugin pre-faults the whole mapping in one call: faulting its pages in
-        # one at a time while copying files out cost more than the copies. The host
-        # does not: its writes allocate only the pages a run really uses.
-        populate = 0 if owner else getattr(mmap, "MAP_POPULATE", 0)
-        self.map = mmap.mmap(fd, slot_size * slots, flags=mmap.MAP_SHARED | populate)
-        self.view = memoryview(self.map)
-        """The whole mapping, for zero-copy ``preadv``/``readinto`` straight into a slot."""
+        self._map: mmap.mmap | None = None
+        self._view: memoryview | None = None
+        # Both sides pre-fault the whole mapping in one call: faulting pages in one
+        # at a time while copying files in (host) or out (plugin) cost more than the
+        # copies. The host's call allocates the pages (~25 ms for 32 MiB), so it runs
+        # on a thread (mmap releases the GIL) overlapping the plugin's start-up, and
+        # costs no latency to plugins that never read through the channel.
+        self._mapping: threading.Thread | None = None
+        if owner:
+            self._mapping = threading.Thread(
+                target=self._map_populated, name="seawall-bulk-map", daemon=True
+            )
+            self._mapping.start()
+        else:
+            self._map_populated()
         self.in_use = threading.Lock()
         """Held by the one reader using the slots (others fall back to raw reads)."""
+
+    def _map_populated(self, populate: int = getattr(mmap, "MAP_POPULATE", 0)) -> None:
+        try:
+            mapped = mmap.mmap(
+                self.fd, self.slot_size * self.slots, flags=mmap.MAP_SHARED | populate
+            )
+        except OSError:
+            if not self._owner:
+                raise
+            return  # retried without pre-faulting when first needed
+        self._view = memoryview(mapped)
+        self._map = mapped
+
+    def _wait_mapped(self) -> None:
+        if self._mapping is not None:
+            self._mapping.join()
+            self._mapping = None
+        if self._map is None:
+            self._map_populated(populate=0)
+            if self._map is None:
+                raise OSError(errno.ENOMEM, "cannot map the shared-memory channel")
+
+    @property
+    def map(self) -> mmap.mmap:
+        """The mapping (waits for the host's pre-faulting to finish)."""
+        if self._map is None or self._mapping is not None:
+            self._wait_mapped()
+        assert self._map is not None
+        return self._map
+
+    @property
+    def view(self) -> memoryview:
+        """The whole mapping, for zero-copy ``preadv``/``readinto`` straight into a slot."""
+        if self._view is None or self._mapping is not None:
+            self._wait_mapped()
+        assert self._view is not None
+        return self._view
 
     @classmethod
     def create(cls, slot_size: int = SLOT_SIZE, slots: int = SLOTS) -> BulkChannel | None:
@@ -66,7 +112,12 @@ class BulkChannel:
 
     def close(self) -> None:
         """Unmap (and close the fd on the host side)."""
-        self.view.release()
-        self.map.close()
+        if self._mapping is not None:
+            self._mapping.join()
+            self._mapping = None
+        if self._view is not None:
+            self._view.release()
+        if self._map is not None:
+            self._map.close()
         if self._owner:
             os.close(self.fd)

@@ -72,7 +72,9 @@ class SecretAnalyzer(Analyzer):
         rules = config.rule_set()
         self.path_rules: list[PathRule] = rules.paths
         self.low_confidence = frozenset(r.id for r in rules.content if r.confidence == "low")
-        self.include_package_files = bool(options.get("secret.include_package_files", False))
+        self.include_package_files = bool(
+            options.get("secret.include_package_files", config.include_package_files)
+        )
         self.engine = SecretEngine(
             rules,
             self.limits,

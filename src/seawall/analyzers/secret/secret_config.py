@@ -8,6 +8,7 @@ YAML (``seawall-secret.yaml``)::
     skip_paths: ['^/usr/share/doc/', '/node_modules/']   # regexes on the absolute path
     allow: ['^AKIA[A-Z0-9]{12}EXAMPLE$']                  # regexes on the secret value
     max_file_size: 16777216
+    include_package_files: false     # true: report low-confidence rules in package files
     rules: [...]         # same schema as src/seawall/rules/secrets/*.yaml
     path_rules: [...]
 
@@ -58,6 +59,8 @@ class SecretConfig:
     skip_paths: list[re.Pattern[str]] = field(default_factory=list)
     """Files whose path matches are not read at all (reported as skipped)."""
     max_file_size: int | None = None
+    include_package_files: bool = False
+    """Report low-confidence findings in package-installed files too."""
     source: str = ""
     """The file this came from ('' for defaults); part of the cache key."""
     digest: str = ""
@@ -118,7 +121,7 @@ def _from_yaml(doc: Any, where: str) -> SecretConfig:
     if not isinstance(doc, Mapping):
         raise SecretConfigError(f"secret config {where}: expected a mapping at the top level")
     known = {"use_builtin_rules", "disable_rules", "enable_rules", "skip_paths", "allow",
-             "max_file_size",
+             "max_file_size", "include_package_files",
              "rules", "path_rules", "family", "defaults"}
     extra = set(doc) - known
     if extra:
@@ -133,6 +136,7 @@ def _from_yaml(doc: Any, where: str) -> SecretConfig:
         allow=_regex_list(doc.get("allow"), where),
         skip_paths=_regex_list(doc.get("skip_paths"), where),
         max_file_size=int(size) if size is not None else None,
+        include_package_files=bool(doc.get("include_package_files", False)),
     )
 
 
