@@ -239,3 +239,28 @@ def test_read_many_through_shared_memory_slots(rootfs: Target) -> None:
         wire.close()
         plugin_side.close()
         host_side.close()
+
+
+def test_read_many_of_an_image_through_shared_memory_slots(tmp_path: Path) -> None:
+    # An image's filesystem fills a slot in one call (read_many_into); 1 MiB slots so
+    # the 1.5 MiB file comes partial and the files after a full slot come deferred.
+    path = tmp_path / "img.tar"
+    files = {f"f{i}.bin": bytes([i]) * (300_000 + i) for i in range(6)}
+    files["huge.bin"] = b"H" * 1_500_000
+    image_archive.write_docker_archive(path, [files, {"f0.bin": b"top\n"}])
+    host_side = BulkChannel.create(slot_size=1024 * 1024)
+    assert host_side is not None
+    plugin_side = BulkChannel.attach(host_side.fd, host_side.slot_size, host_side.slots)
+    with seawall.open_image(f"docker-archive:{path}") as image:
+        wire = Wire(image, bulk=host_side)
+        try:
+            remote = RemoteFileSystem(wire.plugin, bulk=plugin_side)
+            paths = ["/missing", *sorted(f"/{name}" for name in files)]
+            got = dict(remote.read_many(paths, batch=4))
+            assert isinstance(got.pop("/missing"), OSError)
+            assert got == {p: image.fs.read_bytes(p) for p in paths[1:]}
+            assert got["/f0.bin"] == b"top\n"
+        finally:
+            wire.close()
+            plugin_side.close()
+            host_side.close()

@@ -246,6 +246,56 @@ class IndexedFileSystem:
             raise os_error(errno.EIO, path)  # the tar is shorter than its index says
         return got, offset + got >= size
 
+    def read_many_into(
+        self, paths: Sequence[str], buffer: memoryview
+    ) -> list[tuple[int, int, bool] | OSError]:
+        """Whole files one after another into ``buffer`` (a batched :meth:`read_into`
+        for thousands of small files: one Python call, not one per file). Returns one
+        result per path handled, in order: (position in ``buffer``, bytes, whether
+        that is the whole file) or the file's ``OSError``. Stops before the first file
+        that does not fit whole in what is left, unless nothing was placed yet: that
+        one is read partially (``False``); the caller defers paths past the results."""
+        entries, origins, backings = self._entries, self._origins, self._backings
+        if not backings:
+            raise ValueError("I/O operation on a closed filesystem")
+        preadv = os.preadv
+        end = len(buffer)
+        pos = 0
+        out: list[tuple[int, int, bool] | OSError] = []
+        for path in paths:
+            e = entries.get(path)
+            canonical = path
+            if e is None or e[E_TYPE] != T_FILE:
+                try:
+                    canonical, e = self._file(path)
+                except OSError as exc:
+                    # No traceback: its frame holds ``buffer`` (a shared mapping the
+                    # caller must be able to close) in a cycle through ``out``.
+                    out.append(exc.with_traceback(None))
+                    continue
+            size = e[E_SIZE]
+            n = size
+            if size > end - pos:
+                if pos:
+                    break
+                n = end
+            backing = backings[0] if origins is None else backings[origins[canonical]]
+            if n:
+                if type(backing) is TarBacking:
+                    got = preadv(backing.fd, [buffer[pos : pos + n]], e[E_OFFSET])
+                    if got < n:  # short reads are rare on a regular file
+                        got += backing.read_into(canonical, e, got, buffer[pos + got : pos + n])
+                else:
+                    data = backing.read(canonical, e, 0, n)
+                    got = len(data)
+                    buffer[pos : pos + got] = data
+                if got < n:  # the tar is shorter than its index says
+                    out.append(os_error(errno.EIO, path))
+                    continue
+            out.append((pos, n, n == size))
+            pos += n
+        return out
+
     def stat(self, path: str) -> FileInfo:
         """Metadata, following symlinks inside the root."""
         canonical, e = self._entry(path)

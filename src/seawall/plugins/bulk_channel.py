@@ -2,8 +2,8 @@
 
 Pipes cost two kernel copies and a context switch per pipe-full; for thousands of
 small files the JSON-RPC line per batch is cheap but the bytes are not. The host
-creates an anonymous memory file (``memfd``), maps it, and hands the plugin its fd;
-``fs.readmany`` with ``"encoding": "shm"`` then writes file contents straight into
+creates an anonymous memory file (``memfd``), hands the plugin its fd and maps it
+itself on first use; ``fs.readmany`` with ``"encoding": "shm"`` writes file contents into
 one of two *slots* and answers with offsets. The plugin alternates slots and only
 asks for a slot again after copying the previous answer out of it, so the host
 never overwrites bytes still being read (requests are handled in order).
@@ -11,7 +11,6 @@ never overwrites bytes still being read (requests are handled in order).
 
 from __future__ import annotations
 
-import errno
 import mmap
 import os
 import threading
@@ -32,56 +31,39 @@ class BulkChannel:
         self._owner = owner
         self._map: mmap.mmap | None = None
         self._view: memoryview | None = None
-        # Both sides pre-fault the whole mapping in one call: faulting pages in one
-        # at a time while copying files in (host) or out (plugin) cost more than the
-        # copies. The host's call allocates the pages (~25 ms for 32 MiB), so it runs
-        # on a thread (mmap releases the GIL) overlapping the plugin's start-up, and
-        # costs no latency to plugins that never read through the channel.
-        self._mapping: threading.Thread | None = None
-        if owner:
-            self._mapping = threading.Thread(
-                target=self._map_populated, name="seawall-bulk-map", daemon=True
-            )
-            self._mapping.start()
-        else:
-            self._map_populated()
+        self._map_lock = threading.Lock()
         self.in_use = threading.Lock()
         """Held by the one reader using the slots (others fall back to raw reads)."""
+        if not owner:
+            self._map_in()
 
-    def _map_populated(self, populate: int = getattr(mmap, "MAP_POPULATE", 0)) -> None:
-        try:
-            mapped = mmap.mmap(
-                self.fd, self.slot_size * self.slots, flags=mmap.MAP_SHARED | populate
-            )
-        except OSError:
-            if not self._owner:
-                raise
-            return  # retried without pre-faulting when first needed
-        self._view = memoryview(mapped)
-        self._map = mapped
-
-    def _wait_mapped(self) -> None:
-        if self._mapping is not None:
-            self._mapping.join()
-            self._mapping = None
-        if self._map is None:
-            self._map_populated(populate=0)
+    def _map_in(self) -> None:
+        """Map the whole channel, pre-faulted in one call: faulting pages in one at
+        a time while copying files in (host) or out (plugin) costs more than the
+        copies. The plugin maps at attach, which allocates the pages; the host maps
+        on first use (by then it only has to map the plugin's pages, ~4 ms for 32 MiB),
+        so plugins that never read through the channel cost nothing."""
+        with self._map_lock:
             if self._map is None:
-                raise OSError(errno.ENOMEM, "cannot map the shared-memory channel")
+                populate = getattr(mmap, "MAP_POPULATE", 0)
+                size = self.slot_size * self.slots
+                mapped = mmap.mmap(self.fd, size, flags=mmap.MAP_SHARED | populate)
+                self._view = memoryview(mapped)
+                self._map = mapped
 
     @property
     def map(self) -> mmap.mmap:
-        """The mapping (waits for the host's pre-faulting to finish)."""
-        if self._map is None or self._mapping is not None:
-            self._wait_mapped()
+        """The mapping."""
+        if self._map is None:
+            self._map_in()
         assert self._map is not None
         return self._map
 
     @property
     def view(self) -> memoryview:
         """The whole mapping, for zero-copy ``preadv``/``readinto`` straight into a slot."""
-        if self._view is None or self._mapping is not None:
-            self._wait_mapped()
+        if self._view is None:
+            self._map_in()
         assert self._view is not None
         return self._view
 
@@ -112,9 +94,6 @@ class BulkChannel:
 
     def close(self) -> None:
         """Unmap (and close the fd on the host side)."""
-        if self._mapping is not None:
-            self._mapping.join()
-            self._mapping = None
         if self._view is not None:
             self._view.release()
         if self._map is not None:

@@ -253,9 +253,14 @@ class FileSystemService:
         A file that does not fit whole in what is left of the slot is deferred with
         everything after it (the plugin asks again with a fresh slot); only the
         first file of a batch can come back partial (``eof: false``)."""
-        read_into = getattr(fs, "read_into", None) or _OpenReadInto(fs)
         view = bulk.view
         start, end = bulk.slot_bounds(slot)
+        read_many_into = getattr(fs, "read_many_into", None)
+        if read_many_into is not None and all(
+            type(path) is str and path[:1] == "/" for path in paths
+        ):
+            return self._readmany_shm_batched(read_many_into, paths, view[start:end], start)
+        read_into = getattr(fs, "read_into", None) or _OpenReadInto(fs)
         pos = start
         files: list[dict[str, Any]] = []
         full = False
@@ -278,6 +283,26 @@ class FileSystemService:
             pos += n
             full = pos >= end
         self.bytes_read += pos - start
+        return {"files": files, "storage": "shm"}
+
+    def _readmany_shm_batched(
+        self, read_many_into: Any, paths: list[str], slot: memoryview, start: int
+    ) -> dict[str, Any]:
+        """:meth:`_readmany_shm` over a filesystem that fills the slot in one call
+        (``IndexedFileSystem.read_many_into``): same answer, ~1 µs less per file."""
+        results = read_many_into(paths, slot)
+        files: list[dict[str, Any]] = []
+        append = files.append
+        used = 0
+        for path, result in zip(paths, results, strict=False):
+            if type(result) is tuple:
+                pos, n, eof = result
+                append({"path": path, "offset": start + pos, "length": n, "eof": eof})
+                used = pos + n
+            else:
+                append(_error_entry(path, result))
+        files.extend({"path": path, "deferred": True} for path in paths[len(results) :])
+        self.bytes_read += used
         return {"files": files, "storage": "shm"}
 
     def _walk(self, fs: FileSystem, p: dict[str, Any]) -> dict[str, Any]:
