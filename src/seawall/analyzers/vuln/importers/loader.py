@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,24 +47,11 @@ def import_document(name: str, raw: bytes, writer: VulnDbWriter, report: ImportR
         for item in data:
             _import_osv(item, writer, report, name)
         return
-    if looks_like_osv(data):
-        _import_osv(data, writer, report, name)
-    elif debian.looks_like_vulnlist_advisory(data):
-        debian.import_vulnlist_advisory(data, writer, report, name)
-    elif debian.looks_like_distributions(data):
-        debian.import_distributions(data, writer, report, name)
-    elif debian.looks_like_sources_stanza(data):
-        debian.import_sources_stanza(data, writer, report, name)
-    elif alpine.looks_like_secdb(data):
-        alpine.import_secdb(data, writer, report, name)
-    elif alpine.looks_like_vulnlist_package(data):
-        alpine.import_vulnlist_package(data, writer, report, name)
-    elif npm_wg.looks_like_npm_wg(data):
-        npm_wg.import_advisory(data, writer, report, name)
-    elif debian.looks_like_tracker_json(data):
-        debian.import_tracker_json(data, writer, report, name)
-    else:
-        report.skip(name, "unrecognised advisory format")
+    for looks_like, import_format in _DOCUMENT_FORMATS:
+        if looks_like(data):
+            import_format(data, writer, report, name)
+            return
+    report.skip(name, "unrecognised advisory format")
 
 
 def _import_osv(data: Any, writer: VulnDbWriter, report: ImportReport, name: str) -> None:
@@ -80,6 +67,22 @@ def _import_osv(data: Any, writer: VulnDbWriter, report: ImportReport, name: str
     writer.upsert_advisory(adv, known_new=stored is None and adv.id not in report.seen_ids)
     report.seen_ids.add(adv.id)
     report.stored(adv.source, adv.modified)
+
+
+Importer = Callable[[Any, VulnDbWriter, ImportReport, str], None]
+
+#: Parsed documents: the first format whose detector accepts it imports it. Order
+#: matters: the Debian tracker JSON (a bare mapping of packages) is the loosest shape.
+_DOCUMENT_FORMATS: tuple[tuple[Callable[[Any], bool], Importer], ...] = (
+    (looks_like_osv, _import_osv),
+    (debian.looks_like_vulnlist_advisory, debian.import_vulnlist_advisory),
+    (debian.looks_like_distributions, debian.import_distributions),
+    (debian.looks_like_sources_stanza, debian.import_sources_stanza),
+    (alpine.looks_like_secdb, alpine.import_secdb),
+    (alpine.looks_like_vulnlist_package, alpine.import_vulnlist_package),
+    (npm_wg.looks_like_npm_wg, npm_wg.import_advisory),
+    (debian.looks_like_tracker_json, debian.import_tracker_json),
+)
 
 
 def import_zip(path: Path, writer: VulnDbWriter, report: ImportReport) -> None:
