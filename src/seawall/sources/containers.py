@@ -16,7 +16,6 @@ import hashlib
 import json
 import os
 import tempfile
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -29,22 +28,21 @@ from seawall.fs.indexed import TarBacking
 from seawall.fs.layer_cache import LayerCache
 from seawall.fs.layer_fs import LayerFileSystem
 from seawall.fs.layer_store import LayerStore, SizeBudget
-from seawall.fs.layered import LayeredFileSystem
 from seawall.fs.overlay_dir_layer import open_directory_layer
-from seawall.model.report import OSInfo, TargetInfo
+from seawall.model.report import TargetInfo
 from seawall.sources.docker_daemon import work_dir
 from seawall.sources.docker_storage import DockerStorage, host_path
 from seawall.sources.engine_client import connect, docker_engine
 from seawall.sources.interface import BlobLayerContent, Container, ProcessInfo, SourceOptions
-from seawall.sources.os_detection import detect_os
+from seawall.sources.merged_layers import MergedLayersView
 from seawall.sources.proc_table import container_processes, pids_of_container, read_process
 
-_UNSET: Any = object()
 LayerOpener = Callable[[], list[LayerFileSystem]]
 
 
-class DockerContainer(Container):
-    """A container and its merged filesystem (built on first use of :attr:`fs`)."""
+class DockerContainer(MergedLayersView, Container):
+    """A container and its merged filesystem (image layers + init layer + its writes,
+    built on first use of :attr:`fs`)."""
 
     def __init__(
         self,
@@ -56,13 +54,14 @@ class DockerContainer(Container):
     ) -> None:
         self.ref = ref
         self._inspect = inspect
-        self._open_layers = open_layers
+        self._layer_opener = open_layers
         self._list_processes = list_processes
         self._closers = closers or []
-        self._fs: LayeredFileSystem | None = None
-        self._os: Any = _UNSET
-        self._lock = threading.Lock()
+        self._init_merged_view()
         self._closed = False
+
+    def _open_layers(self) -> list[LayerFileSystem]:
+        return self._layer_opener()
 
     @property
     def id(self) -> str:
@@ -102,22 +101,6 @@ class DockerContainer(Container):
         if self.state not in ("running", "paused"):
             return []
         return self._list_processes()
-
-    @property
-    def fs(self) -> LayeredFileSystem:
-        """Image layers + init layer + the container's writes, merged."""
-        if self._fs is None:
-            with self._lock:
-                if self._fs is None:
-                    self._fs = LayeredFileSystem(self._open_layers())
-        return self._fs
-
-    @property
-    def os(self) -> OSInfo | None:
-        """OS detected in the container's filesystem."""
-        if self._os is _UNSET:
-            self._os = detect_os(self.fs)
-        return self._os
 
     def target_info(self) -> TargetInfo:
         """The report's ``target`` object (kind ``container``)."""

@@ -19,9 +19,8 @@ from seawall.fs.indexed import TarBacking
 from seawall.fs.layer_cache import LayerCache
 from seawall.fs.layer_fs import LayerFileSystem
 from seawall.fs.layer_store import LayerStore, SizeBudget
-from seawall.fs.layered import LayeredFileSystem
 from seawall.fs.overlay_dir_layer import open_directory_layer
-from seawall.model.report import OSInfo, TargetInfo
+from seawall.model.report import TargetInfo
 from seawall.sources.interface import (
     BlobLayerContent,
     DirectoryLayerContent,
@@ -32,9 +31,7 @@ from seawall.sources.interface import (
     LayerInfo,
     SourceOptions,
 )
-from seawall.sources.os_detection import detect_os
-
-_UNSET: Any = object()
+from seawall.sources.merged_layers import MergedLayersView
 
 
 class StoredLayer(Layer):
@@ -99,7 +96,7 @@ def _history_for_layers(config: dict[str, Any], count: int) -> list[dict[str, An
     return steps
 
 
-class StoredImage(Image):
+class StoredImage(MergedLayersView, Image):
     """An image built by :func:`build_image` from any source."""
 
     def __init__(self, parts: ImageParts, config: dict[str, Any], layers: list[StoredLayer]):
@@ -110,9 +107,7 @@ class StoredImage(Image):
         self._digest = "sha256:" + hashlib.sha256(parts.config_bytes).hexdigest()
         self._config = config
         self._layers = layers
-        self._fs: LayeredFileSystem | None = None
-        self._os: OSInfo | None = _UNSET
-        self._lock = threading.Lock()
+        self._init_merged_view()
         self._closed = False
 
     @property
@@ -147,28 +142,13 @@ class StoredImage(Image):
         plat = f"{cfg.get('os', 'unknown')}/{cfg.get('architecture', 'unknown')}"
         return f"{plat}/{cfg['variant']}" if cfg.get("variant") else plat
 
-    @property
-    def fs(self) -> LayeredFileSystem:
-        """The merged filesystem (layers materialised on first use, in parallel)."""
-        if self._fs is None:
-            with self._lock:
-                if self._fs is None:
-                    self._fs = LayeredFileSystem(self._open_layers())
-        return self._fs
-
     def _open_layers(self) -> list[LayerFileSystem]:
+        """The layers' filesystems, materialised two at a time."""
         if len(self._layers) <= 1:
             return [layer.fs for layer in self._layers]
         # Decompression and hashing release the GIL: two layers at once use two cores.
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="seawall-layer") as pool:
             return list(pool.map(lambda layer: layer.fs, self._layers))
-
-    @property
-    def os(self) -> OSInfo | None:
-        """OS detected in the merged filesystem (EOL filled in by the EOL data)."""
-        if self._os is _UNSET:
-            self._os = detect_os(self.fs)
-        return self._os
 
     def target_info(self) -> TargetInfo:
         """The report's ``target`` object, with layers and platform as extras."""

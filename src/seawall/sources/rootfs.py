@@ -7,6 +7,7 @@ config, layers or digest. ``seawall.open_rootfs(path)`` returns one.
 from __future__ import annotations
 
 import os
+from functools import cached_property
 from typing import ClassVar
 
 from seawall.errors import InputError, NotFoundError
@@ -19,7 +20,6 @@ from seawall.sources.os_detection import detect_os
 #: sysfs attributes is slow at best and has side effects at worst).
 HOST_PRUNED_PATHS = ("/proc", "/sys", "/dev")
 
-_UNSET = object()
 
 
 class RootfsTarget(Target):
@@ -34,19 +34,16 @@ class RootfsTarget(Target):
         self._is_host = self.root == "/"
         prune = HOST_PRUNED_PATHS if self._is_host else ()
         self._fs = DirectoryFileSystem(self.root, prune=prune)
-        self._os: object = _UNSET
 
     @property
     def fs(self) -> DirectoryFileSystem:
         """The directory seen as a root filesystem."""
         return self._fs
 
-    @property
+    @cached_property
     def os(self) -> OSInfo | None:
         """OS detected from the release files under the root (computed once)."""
-        if self._os is _UNSET:
-            self._os = detect_os(self._fs)
-        return self._os  # type: ignore[return-value]
+        return detect_os(self._fs)
 
     def target_info(self) -> TargetInfo:
         """The report's ``target`` object."""
