@@ -14,16 +14,15 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from shared_data import SHARED_DIR, shared_marker
+
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
-if not SHARED.is_dir():
-    SHARED = Path("/work/shared")
+SHARED = SHARED_DIR
 JINJA2_ADVISORIES = SHARED / "vulndata" / "pypa-advisory-database" / "vulns" / "jinja2"
 SARIF_SCHEMA = REPO / "tests" / "fixtures" / "sarif" / "sarif-schema-2.1.0.json"
 FORMATS = ("json", "sarif", "cyclonedx", "spdx", "junit", "markdown", "html", "table")
 
-pytestmark = pytest.mark.skipif(not JINJA2_ADVISORIES.is_dir(),
-                                reason="shared vulndata not present")
+pytestmark = shared_marker("vulndata/pypa-advisory-database/vulns/jinja2")
 
 
 def seawall(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,

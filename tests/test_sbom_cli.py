@@ -7,17 +7,17 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 import yaml
 from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
 from packaging.version import Version
 
 from fs_image_builders import E, layer_tar, write_docker_archive
+from shared_data import shared_marker, shared_path
 
 FIXTURES = Path(__file__).parent / "fixtures" / "packages"
 ROOTFS = FIXTURES / "rootfs-debian"
-PYPA_REQUESTS = Path("/work/shared/vulndata/pypa-advisory-database/vulns/requests")
+PYPA_REQUESTS = shared_path("vulndata/pypa-advisory-database/vulns/requests")
 
 
 def seawall(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -95,7 +95,7 @@ def _affected_requests_ids(version: str) -> tuple[set[frozenset[str]], set[froze
     return hit, miss
 
 
-@pytest.mark.skipif(not PYPA_REQUESTS.is_dir(), reason="shared vulndata not available")
+@shared_marker("vulndata/pypa-advisory-database/vulns/requests")
 def test_sbom_scan_matches_pypa_advisories(tmp_path: Path) -> None:
     sbom = tmp_path / "sbom.spdx.json"
     assert seawall("sbom", str(ROOTFS), "-f", "spdx", "-o", str(sbom)).returncode == 0

@@ -26,13 +26,14 @@ from seawall.analyzers.vuln.db.feeds import UpdatePlan, run_update
 from seawall.analyzers.vuln.db.local_import import run_import
 from seawall.analyzers.vuln.db.store import VulnStore
 from seawall.analyzers.vuln.db.writer import build_database
+from shared_data import shared_marker, shared_path
 
-DATA = Path("/work/shared/vulndata")
+DATA = shared_path("vulndata")
 PYPA = DATA / "pypa-advisory-database" / "vulns"
 GO = DATA / "golang-vulndb" / "data" / "osv"
 SEAWALL = [sys.executable, "-c", "from seawall.cli import main; main()"]
 
-pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason="shared vulndata not present")
+pytestmark = shared_marker("vulndata")
 
 
 def _cli(*args: str, env_dir: Path | None = None) -> subprocess.CompletedProcess[str]:

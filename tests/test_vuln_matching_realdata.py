@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from pathlib import Path
 
 import pytest
 import yaml
@@ -19,17 +18,16 @@ from seawall.analyzers.vuln.matching import MatchOptions, match_packages
 from seawall.model.finding import Finding
 from seawall.model.package import Package
 from seawall.model.report import OSInfo
+from shared_data import shared_marker, shared_path
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "vulndata"
-if not DATA.is_dir():
-    DATA = Path("/work/shared/vulndata")
+DATA = shared_path("vulndata")
 PYPA = DATA / "pypa-advisory-database" / "vulns"
 GO = DATA / "golang-vulndb" / "data" / "osv"
 DEB = DATA / "vuln-list-debian" / "tracker"
 PYPI_CASES = [("requests", "2.19.1"), ("urllib3", "1.24.1"), ("Django", "2.2"),
               ("PyYAML", "5.1"), ("Jinja2", "2.10"), ("Pillow", "6.0.0")]
 
-pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason="shared vulndata not present")
+pytestmark = shared_marker("vulndata")
 
 
 @pytest.fixture(scope="module")
