@@ -23,7 +23,74 @@ class GlobalOptions:
     quiet: bool = False
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+def _configure_logging(options: GlobalOptions) -> None:
+    """seawall's own loggers at DEBUG with --debug; third-party libraries stay at
+    WARNING (their debug output is noise to a user)."""
+    level = logging.DEBUG if options.debug else (
+        logging.ERROR if options.quiet else logging.WARNING)
+    logging.basicConfig(format="seawall: %(levelname)s: %(message)s")
+    logging.getLogger().setLevel(logging.ERROR if options.quiet else logging.WARNING)
+    logging.getLogger("seawall").setLevel(level)
+
+
+def _set_global_flag(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """Callback of the per-command ``-q``/``--debug``: they mean what the root's do."""
+    if not value:
+        return
+    root = ctx.find_root()
+    if not isinstance(root.obj, GlobalOptions):
+        root.obj = GlobalOptions()
+    setattr(root.obj, str(param.name), True)
+    ctx.obj = root.obj
+    _configure_logging(root.obj)
+
+
+def _global_flags() -> list[click.Option]:
+    """Fresh ``-q``/``--debug`` options for one subcommand (Trivy users type them after
+    the subcommand: ``seawall image -q REF``)."""
+    return [
+        click.Option(["--debug"], is_flag=True, expose_value=False, is_eager=True,
+                     callback=_set_global_flag, help="Verbose logs and full tracebacks."),
+        click.Option(["-q", "--quiet"], is_flag=True, expose_value=False, is_eager=True,
+                     callback=_set_global_flag,
+                     help="No progress bars or informational logs on stderr."),
+    ]
+
+
+class SeawallGroup(click.Group):
+    """A group whose subcommands (and their subcommands) also accept the root's
+    ``-q/--quiet`` and ``--debug``, wherever the user puts them."""
+
+    group_class = type  # ``@app.group()`` makes SeawallGroups too
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        """Register ``cmd`` after giving it the global flags it does not define itself."""
+        _add_global_flags(cmd)
+        super().add_command(cmd, name)
+
+
+def _add_global_flags(cmd: click.Command) -> None:
+    taken = {opt for p in cmd.params for opt in getattr(p, "opts", [])}
+    for flag in _global_flags():
+        if not taken.intersection(flag.opts):
+            cmd.params.append(flag)
+    if isinstance(cmd, click.Group):
+        for sub in cmd.commands.values():
+            _add_global_flags(sub)
+        if not isinstance(cmd, SeawallGroup):
+            original = cmd.add_command
+
+            def add_command(sub: click.Command, name: str | None = None) -> None:
+                _add_global_flags(sub)
+                original(sub, name)
+
+            cmd.add_command = add_command  # type: ignore[method-assign,assignment]
+
+
+@click.group(
+    cls=SeawallGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, "--version", prog_name="seawall")
 @click.option("--debug", is_flag=True, help="Verbose logs and full tracebacks.")
 @click.option(
@@ -39,5 +106,4 @@ def app(ctx: click.Context, debug: bool, quiet: bool) -> None:
     debug = debug or os.environ.get("SEAWALL_DEBUG", "") not in ("", "0", "false")
     quiet = quiet or os.environ.get("SEAWALL_QUIET", "") not in ("", "0", "false")
     ctx.obj = GlobalOptions(debug=debug, quiet=quiet)
-    level = logging.DEBUG if debug else (logging.ERROR if quiet else logging.WARNING)
-    logging.basicConfig(level=level, format="seawall: %(levelname)s: %(message)s")
+    _configure_logging(ctx.obj)

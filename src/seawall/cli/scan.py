@@ -20,7 +20,7 @@ import click
 from seawall.cli.app import GlobalOptions, app
 from seawall.cli.policy_options import policy_flags, policy_from_kwargs, suppress
 from seawall.cli.scanner_options import analyzer_options, scanner_flags
-from seawall.errors import InputError
+from seawall.errors import InputError, SeawallError
 from seawall.policy.gate import EXIT_INCOMPLETE, filter_severities, gate_from_flags
 from seawall.report.output import parse_output_specs, write_outputs
 from seawall.report.progress import ScanProgress
@@ -106,10 +106,17 @@ _SCAN_FLAGS: list[Callable[[F], F]] = [
 
 
 def scan_flags(func: F) -> F:
-    """Decorator adding the flags every scanning command shares."""
+    """Decorator adding the flags every scanning command shares, and the source flags
+    (registry, engines, platform) of the commands that open images or containers."""
+    return _source_flags(directory_scan_flags(func))
+
+
+def directory_scan_flags(func: F) -> F:
+    """Decorator adding the scan flags without the source flags: a directory scan has
+    no registry, engine or platform to choose."""
     for flag in reversed(_SCAN_FLAGS):
         func = flag(func)
-    return _source_flags(policy_flags(scanner_flags(func)))
+    return policy_flags(scanner_flags(func))
 
 
 def _plugin_config(values: Sequence[str]) -> dict[str, dict[str, str]]:
@@ -183,16 +190,31 @@ def run_scan(
     with ScanProgress(len(refs), f"scanning {refs[0]}", quiet) as progress:
 
         def one(ref: str) -> Any:
-            with opener(ref, source_opts) as target:
-                outcome = driver.scan(target)
-            progress.advance(f"scanned {ref}")
+            try:
+                with opener(ref, source_opts) as target:
+                    outcome = driver.scan(target)
+            except SeawallError as exc:
+                if len(refs) == 1:
+                    raise
+                # One bad reference must not cost the reports of the good ones.
+                return exc
+            finally:
+                progress.advance(f"scanned {ref}")
             return outcome
 
         if options.jobs > 1 and len(refs) > 1:
             with ThreadPoolExecutor(min(options.jobs, len(refs))) as pool:
-                outcomes = list(pool.map(one, refs))
+                results = list(pool.map(one, refs))
         else:
-            outcomes = [one(ref) for ref in refs]
+            results = [one(ref) for ref in refs]
+    unopened = [
+        (ref, r) for ref, r in zip(refs, results, strict=True) if isinstance(r, SeawallError)
+    ]
+    outcomes = [r for r in results if not isinstance(r, SeawallError)]
+    for _ref, exc in unopened:
+        click.echo("seawall: " + " ".join(str(exc).split()), err=True)
+    if not outcomes:
+        sys.exit(max(exc.exit_code for _ref, exc in unopened))
     reports = suppress([filter_severities(o.report, shown) for o in outcomes], policy)
     write_outputs(reports, specs, show_suppressed=show_suppressed)
     failures = sorted({f for o in outcomes for f in o.failures})
@@ -204,6 +226,9 @@ def run_scan(
     status = gate.exit_status(reports)
     if not status and failures and not allow_incomplete:
         status = EXIT_INCOMPLETE
+    if unopened:
+        # A target that could not be opened is bad input, whatever the others gave.
+        status = max(exc.exit_code for _ref, exc in unopened)
     if status:
         # Not click's Exit: seawall.cli.main runs click with standalone_mode=False,
         # which turns Exit into a return value that main() does not pass on.
@@ -222,10 +247,59 @@ def _open_container(ref: str, opts: SourceOptions) -> Target:
     return seawall.open_container(ref, opts)
 
 
-def _open_dir(ref: str, opts: SourceOptions) -> Target:
-    import seawall
+def _dir_opener(
+    obj: GlobalOptions | None, kwargs: dict[str, Any]
+) -> Callable[[str, SourceOptions], Target]:
+    """An opener for directory targets with the ``--skip-dirs`` /
+    ``--no-default-skips`` values taken out of ``kwargs``; a host scan says on stderr
+    what it skips by default."""
+    from seawall.sources.rootfs import HostTarget, open_rootfs
 
-    return seawall.open_rootfs(ref)
+    skip_dirs = tuple(kwargs.pop("skip_dirs"))
+    default_skips = not kwargs.pop("no_default_skips")
+    quiet = bool(obj and obj.quiet)
+
+    def open_dir(ref: str, opts: SourceOptions) -> Target:
+        target = open_rootfs(ref, skip_dirs, default_skips, opts.cache_dir or _cache_root())
+        if isinstance(target, HostTarget) and default_skips and not quiet:
+            listed = ", ".join(
+                "".join(c if c.isprintable() else repr(c)[1:-1] for c in s.path)
+                for s in target.skipped)
+            click.echo(f"seawall: host scan skips {listed} (engine storage, caches, pseudo, "
+                       "network and container mounts; --no-default-skips walks them)",
+                       err=True)
+        return target
+
+    return open_dir
+
+
+def _cache_root() -> str:
+    from seawall.scanning.options import default_cache_dir
+
+    return default_cache_dir()
+
+
+_DIRECTORY_FLAGS: list[Callable[[F], F]] = [
+    click.option(
+        "--skip-dirs",
+        "skip_dirs",
+        multiple=True,
+        metavar="DIR[,DIR]",
+        help="Directories inside the root not to walk (repeatable, comma list).",
+    ),
+    click.option(
+        "--no-default-skips",
+        is_flag=True,
+        help="For / (the host): also walk what is skipped by default (container engine "
+        "storage, caches, network, removable and container mounts).",
+    ),
+]
+
+
+def _directory_flags(func: F) -> F:
+    for flag in reversed(_DIRECTORY_FLAGS):
+        func = flag(func)
+    return func
 
 
 @app.command("image")
@@ -249,17 +323,20 @@ def container_command(obj: GlobalOptions, refs: tuple[str, ...], **kwargs: Any) 
 
 @app.command("rootfs")
 @click.argument("refs", nargs=-1, required=True, metavar="DIR...")
-@scan_flags
+@directory_scan_flags
+@_directory_flags
 @click.pass_obj
 def rootfs_command(obj: GlobalOptions, refs: tuple[str, ...], **kwargs: Any) -> None:
-    """Scan unpacked root filesystems (``/`` scans the host)."""
-    run_scan(obj, refs, _open_dir, ("rootfs",), kwargs)
+    """Scan unpacked root filesystems (``/`` scans the host, skipping container engine
+    storage, caches, pseudo, network and container mounts unless --no-default-skips)."""
+    run_scan(obj, refs, _dir_opener(obj, kwargs), ("rootfs",), kwargs)
 
 
 @app.command("fs")
 @click.argument("refs", nargs=-1, required=True, metavar="DIR...")
-@scan_flags
+@directory_scan_flags
+@_directory_flags
 @click.pass_obj
 def fs_command(obj: GlobalOptions, refs: tuple[str, ...], **kwargs: Any) -> None:
     """Scan source trees (lockfiles, IaC, secrets); plugins get their 'config' command."""
-    run_scan(obj, refs, _open_dir, ("config", "rootfs"), kwargs)
+    run_scan(obj, refs, _dir_opener(obj, kwargs), ("config", "rootfs"), kwargs)

@@ -31,6 +31,8 @@ RULE_MAX = 28
 TITLE_MAX = 60
 LOCATION_MAX = 50
 PACKAGE_MAX = 40
+#: Console width off a terminal: wide enough that rich never squeezes a column.
+_UNBOUNDED_WIDTH = 100_000
 
 
 def truncate(text: str, limit: int) -> str:
@@ -116,6 +118,7 @@ class TableRenderer(Renderer):
 
     name = "table"
     description = "tables for humans (default)"
+    _full_cells = False
 
     def render(self, reports: Sequence[Report], stream: TextIO, options: RenderOptions) -> None:
         """Write one section per target, then the summary."""
@@ -124,10 +127,12 @@ class TableRenderer(Renderer):
             force_terminal=options.color,
             no_color=not options.color,
             color_system="auto" if options.color else None,
-            width=options.width or (None if options.color else 120),
+            # Off a terminal nothing is cut to fit: a log or a pipe gets whole paths.
+            width=options.width or (None if options.color else _UNBOUNDED_WIDTH),
             highlight=False,
             emoji=False,
         )
+        self._full_cells = not options.color and not options.width
         for report in reports:
             self._render_target(console, report)
             if options.show_suppressed and report.suppressed:
@@ -164,9 +169,12 @@ class TableRenderer(Renderer):
                 show_lines=False,
             )
             table.add_column("Severity", no_wrap=True)
-            table.add_column("Rule", no_wrap=True, max_width=RULE_MAX, overflow="ellipsis")
+            full = self._full_cells
+            table.add_column("Rule", no_wrap=True, max_width=None if full else RULE_MAX,
+                             overflow="fold" if full else "ellipsis")
             table.add_column("Title", max_width=TITLE_MAX)
-            table.add_column("Location", max_width=LOCATION_MAX)
+            table.add_column("Location", max_width=None if full else LOCATION_MAX,
+                             no_wrap=full)
             if any(f.package for f in findings):
                 table.add_column("Package", max_width=PACKAGE_MAX)
             for f in findings:
@@ -174,7 +182,7 @@ class TableRenderer(Renderer):
                     Text(f.severity.value.upper(), style=SEVERITY_STYLE[f.severity]),
                     Text(f.rule_id),
                     Text(truncate(f.title, TITLE_MAX * 2)),
-                    Text(truncate_middle(_location(f), LOCATION_MAX * 2)),
+                    Text(_location(f) if full else truncate_middle(_location(f), LOCATION_MAX * 2)),
                 ]
                 if len(table.columns) == 5:
                     row.append(Text(truncate(_package(f), PACKAGE_MAX * 2)))

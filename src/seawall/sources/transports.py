@@ -9,6 +9,11 @@ from __future__ import annotations
 from seawall.component_registry import ComponentRegistry, import_submodules
 from seawall.errors import InputError, NotFoundError, SeawallError
 from seawall.sources.interface import Image, ImageSource, SourceOptions
+from seawall.sources.local_path_reference import (
+    is_plain_file,
+    looks_like_path,
+    transport_for_path,
+)
 
 SOURCES: ComponentRegistry[ImageSource] = ComponentRegistry("image source")
 
@@ -47,6 +52,16 @@ def open_image(ref: str, options: SourceOptions | None = None) -> Image:
         parts = SOURCES.get(transport).resolve(rest, options)
         parts.ref = ref
         return build_image(parts, options)
+    local = transport_for_path(ref)
+    if local is not None:
+        parts = SOURCES.get(local).resolve(ref, options)
+        parts.ref = ref
+        return build_image(parts, options)
+    if is_plain_file(ref):
+        raise InputError(
+            f"image {ref!r}: a file that is neither a docker-archive nor an oci-archive "
+            "(a tar with manifest.json or oci-layout)"
+        )
     tried: list[str] = []
     for name in BARE_REFERENCE_ORDER:
         if name not in SOURCES:
@@ -62,7 +77,11 @@ def open_image(ref: str, options: SourceOptions | None = None) -> Image:
             continue
         parts.ref = ref
         return build_image(parts, options)
-    raise NotFoundError(f"image {ref!r} not found ({'; '.join(tried) or 'no source available'})")
+    hint = " (it is a directory: scan a tree with `seawall rootfs` or `seawall fs`)" if (
+        looks_like_path(ref)) else ""
+    raise NotFoundError(
+        f"image {ref!r} not found{hint} ({'; '.join(tried) or 'no source available'})"
+    )
 
 
 _loaded = False
