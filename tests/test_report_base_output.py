@@ -56,8 +56,10 @@ def test_json_is_the_schema_document_stable_and_round_trips() -> None:
         "packages",
         "findings",
         "errors",
+        "complete",
         "stats",
     ]
+    assert doc["complete"] is False  # the sample report has an error entry
     assert [f["severity"] for f in doc["findings"]] == ["critical", "medium", "low"]
     assert [p["name"] for p in doc["packages"]] == ["bash", "zlib1g"]
     assert Report.from_dict(doc).to_dict() == doc

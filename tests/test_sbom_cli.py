@@ -118,14 +118,23 @@ def test_sbom_scan_matches_pypa_advisories(tmp_path: Path) -> None:
     assert gated.returncode == 3
 
 
-def test_sbom_scan_without_db_still_reports_packages(tmp_path: Path) -> None:
+def test_sbom_scan_without_db_is_incomplete_not_clean(tmp_path: Path) -> None:
+    """No DB means nothing was matched: exit 4 (not 0 with "no findings"), the
+    report says so, and --allow-incomplete is the explicit way to accept it."""
     sbom = tmp_path / "sbom.cdx.json"
     assert seawall("sbom", str(ROOTFS), "-o", str(sbom)).returncode == 0
-    proc = seawall("sbom-scan", str(sbom), "--db-dir", str(tmp_path / "nodb"), "-f", "json")
-    assert proc.returncode == 0, proc.stderr
+    nodb = str(tmp_path / "nodb")
+    proc = seawall("sbom-scan", str(sbom), "--db-dir", nodb, "-f", "json", "--fail-on", "low")
+    assert proc.returncode == 4, proc.stderr
     report = json.loads(proc.stdout)
     assert len(report["packages"]) > 20 and report["findings"] == []
-    assert "no vulnerability database" in proc.stderr
+    assert report["complete"] is False
+    assert any("no vulnerability database" in e["message"] for e in report["errors"])
+    assert "scan incomplete" in proc.stderr and "no vulnerability database" in proc.stderr
+    allowed = seawall("sbom-scan", str(sbom), "--db-dir", nodb, "-f", "json",
+                      "--allow-incomplete")
+    assert allowed.returncode == 0, allowed.stderr
+    assert json.loads(allowed.stdout)["complete"] is False
 
 
 def test_sbom_scan_rejects_non_sbom(tmp_path: Path) -> None:

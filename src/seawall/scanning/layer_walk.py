@@ -63,8 +63,16 @@ def walk_filesystem(
     budget = _ErrorBudget(out)
     where = f"layer {layer}" if layer else "the target"
     active = list(analyzers)
+    scope = f"layer:{layer}" if layer else "target"
+
+    def unreadable(exc: OSError) -> None:
+        # Not looked at = not scanned: an error entry, so the scan is incomplete (and
+        # the walk's results are not cached as if they were the whole layer).
+        out.complete = False
+        out.errors.append(ErrorEntry(scope, f"{exc.filename}: cannot read: {exc.strerror}"))
+
     try:
-        for info in fs.walk("/"):
+        for info in fs.walk("/", onerror=unreadable):
             if info.is_file():
                 out.stats.files += 1
                 out.stats.bytes += max(info.size, 0)
@@ -89,8 +97,6 @@ def walk_filesystem(
                     out.results[name][path] = result
     except Exception as exc:  # a corrupt layer or unreadable tree: keep what we have
         out.complete = False
-        out.errors.append(
-            ErrorEntry(f"layer:{layer}" if layer else "target", f"walk failed: {exc}")
-        )
+        out.errors.append(ErrorEntry(scope, f"walk failed: {exc}"))
     budget.close(where)
     return out
