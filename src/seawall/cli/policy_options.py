@@ -13,6 +13,7 @@ import click
 
 from seawall.model.report import Report
 from seawall.policy.suppression import SuppressionPolicy, apply_suppressions
+from seawall.report.untrusted_text import visible
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -77,5 +78,5 @@ def suppress(reports: Sequence[Report], policy: SuppressionPolicy) -> list[Repor
     ``-q``: an expiry is a decision someone has to make again)."""
     out, warnings = apply_suppressions(reports, policy)
     for line in warnings:
-        click.echo(f"seawall: warning: {line}", err=True)
+        click.echo(f"seawall: warning: {visible(line)}", err=True)
     return out

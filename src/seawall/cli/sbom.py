@@ -15,6 +15,7 @@ from seawall.cli.app import app
 from seawall.cli.source_options import source_options
 from seawall.errors import InputError
 from seawall.model.report import Report, Stats, ToolInfo
+from seawall.report.untrusted_text import visible
 from seawall.sources.interface import SourceOptions, Target
 
 FORMATS = ("cyclonedx", "spdx", "json")
@@ -104,5 +105,5 @@ def sbom_command(ref: str, fmt: str, output: str | None, cyclonedx_version: str,
     with open_sbom_target(ref, source_options) as target:
         report = inventory_report(target)
     for error in report.errors:
-        click.echo(f"seawall: warning: {error.message}", err=True)
+        click.echo(f"seawall: warning: {visible(error.message)}", err=True)
     write_text(render_sbom(report, fmt, cyclonedx_version), output)

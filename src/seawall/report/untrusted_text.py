@@ -21,7 +21,9 @@ are for reading, not for parsing back: JSON and SARIF carry the exact strings.
 
 from __future__ import annotations
 
+import logging
 import re
+from typing import Any
 
 #: Code points shown escaped: Cc (controls), Cf (format), Zl, Zp and Cs (surrogates)
 #: of the Unicode database, as one character class (checked against ``unicodedata``
@@ -68,6 +70,15 @@ def visible(text: str, multiline: bool = False) -> str:
     return pattern.sub(_escape, text)
 
 
-def visible_or_empty(text: str | None) -> str:
-    """:func:`visible` of ``text``, ``""`` for None."""
-    return visible(text) if text else ""
+class VisibleLogFormatter(logging.Formatter):
+    """Log lines whose message is made visible (log messages quote paths, package
+    names and plugin output); a traceback (``--debug``) keeps its line breaks."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        """The formatted line with the message escaped."""
+        record.message = visible(record.message)
+        return super().formatMessage(record)
+
+    def formatException(self, ei: Any) -> str:
+        """The traceback, escaped but still one frame per line."""
+        return visible(super().formatException(ei), multiline=True)
