@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 
 import click
 
@@ -15,6 +14,7 @@ from seawall.cli.app import app
 from seawall.cli.source_options import source_options
 from seawall.errors import InputError
 from seawall.model.report import Report, Stats, ToolInfo
+from seawall.report.output_destination import encode_report, write_destination
 from seawall.report.untrusted_text import visible
 from seawall.sources.interface import SourceOptions, Target
 
@@ -67,22 +67,15 @@ def render_sbom(report: Report, fmt: str, cyclonedx_version: str = "1.6") -> str
 
 
 def write_text(text: str, output: str | None) -> None:
-    """Write to ``output`` atomically (temp file + rename), or to stdout."""
-    if not output:
-        sys.stdout.write(text)
+    """Write to ``output`` (see :mod:`seawall.report.output_destination`: regular
+    files atomically, devices and FIFOs into), or to stdout."""
+    data = encode_report(text)
+    if not output or output == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
         return
-    directory = os.path.dirname(os.path.abspath(output))
-    if not os.path.isdir(directory):
-        raise InputError(f"--output {output!r}: directory does not exist")
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".seawall-sbom-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(tmp, output)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_destination(output, data)
 
 
 @app.command("sbom")
