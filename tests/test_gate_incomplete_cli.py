@@ -94,6 +94,14 @@ def test_no_vulnerability_db_is_incomplete_not_clean(tmp_path: Path, no_db: Path
     allowed = seawall(*args, "--allow-incomplete", "-f", "json")
     assert allowed.returncode == 0, allowed.stderr
     assert json.loads(allowed.stdout)["complete"] is False
+    # a CI job that scans once and gates later (seawall convert) decides the same way
+    saved = tmp_path / "saved.json"
+    saved.write_text(allowed.stdout)
+    converted = seawall("convert", str(saved), "-f", "sarif")
+    assert converted.returncode == 4, converted.stderr
+    assert json.loads(converted.stdout)["runs"][0]["invocations"][0][
+        "executionSuccessful"] is False
+    assert seawall("convert", str(saved), "--allow-incomplete").returncode == 0
 
 
 def test_corrupt_vulnerability_db_is_incomplete(tmp_path: Path, no_db: Path) -> None:

@@ -116,6 +116,15 @@ def test_sbom_scan_matches_pypa_advisories(tmp_path: Path) -> None:
     gated = seawall("sbom-scan", str(sbom), "--db-dir", str(db_dir), "-f", "json",
                     "--exit-code", "3")
     assert gated.returncode == 3
+    # the same suppressions as every scan: an ignore file hides what it lists
+    ignore = tmp_path / ".seawallignore"
+    ignore.write_text("".join(f"{rule}\n" for rule in sorted(rule_ids)))
+    ignored = seawall("sbom-scan", str(sbom), "--db-dir", str(db_dir), "-f", "json",
+                      "--exit-code", "3", "--ignorefile", str(ignore))
+    assert ignored.returncode == 0, ignored.stderr
+    doc = json.loads(ignored.stdout)
+    assert not [f for f in doc["findings"] if f["package"]["name"] == "requests"]
+    assert {f["rule_id"] for f in doc["suppressed"]} >= rule_ids
 
 
 def test_sbom_scan_without_db_is_incomplete_not_clean(tmp_path: Path) -> None:
