@@ -4,8 +4,8 @@ directory, a refused configuration file) is *incomplete*: exit 4 unless
 ``--allow-incomplete``, said first in the table and carried by every format; a
 tripped gate still wins. With ``--jobs 2`` and several targets too.
 
-Unreadability is real, not simulated: the test process is root, so the CLI runs under
-``setpriv`` without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH, which makes root obey
+Unreadability is real, not simulated: the CLI runs under ``setpriv`` without
+CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH (tests/unprivileged.py), which makes root obey
 permission bits (mode 000 then means "cannot read", as for anybody else).
 """
 
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -21,18 +20,10 @@ from pathlib import Path
 
 import pytest
 
+from unprivileged import without_dac_override
+
 AWS_KEY_LINE = "aws_access_key_id = AKIAZ7QX3VN5T2RW6YKP\n"
 CLI = [sys.executable, "-c", "from seawall.cli import main; main()"]
-
-
-def without_dac_override() -> list[str]:
-    """Command prefix under which permission bits apply to us (root or not)."""
-    if os.geteuid() != 0:
-        return []
-    setpriv = shutil.which("setpriv")
-    assert setpriv, "setpriv (util-linux) is needed to drop CAP_DAC_OVERRIDE as root"
-    return [setpriv, "--bounding-set=-dac_override,-dac_read_search",
-            "--inh-caps=-dac_override,-dac_read_search", "--"]
 
 
 def seawall(*args: str, unprivileged: bool = False, cwd: Path | None = None

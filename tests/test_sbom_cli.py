@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from packaging.version import Version
 
 from fs_image_builders import E, layer_tar, write_docker_archive
 from shared_data import shared_marker, shared_path
+from unprivileged import without_dac_override
 
 FIXTURES = Path(__file__).parent / "fixtures" / "packages"
 ROOTFS = FIXTURES / "rootfs-debian"
@@ -57,6 +59,24 @@ def test_sbom_of_docker_archive_image(tmp_path: Path) -> None:
     assert [(p["name"], p["purl"]) for p in report["packages"]] == [
         ("curl", "pkg:deb/debian/curl@7.88.1-10%2Bdeb12u5?arch=amd64&distro=debian-12")]
     assert report["target"]["kind"] == "image"
+
+
+def test_sbom_that_could_not_read_everything_exits_4(tmp_path: Path) -> None:
+    root = tmp_path / "rootfs"
+    shutil.copytree(ROOTFS, root)
+    status = root / "var/lib/dpkg/status"
+    status.chmod(0)
+    out = tmp_path / "sbom.cdx.json"
+    proc = subprocess.run(
+        [*without_dac_override(), sys.executable, "-c",
+         "import sys; from seawall.cli import main; main(sys.argv[1:])", "sbom", str(root),
+         "-o", str(out)], capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 4, proc.stderr
+    assert "/var/lib/dpkg/status" in proc.stderr
+    doc = json.loads(out.read_text())
+    props = {(p["name"], p["value"]) for p in doc["metadata"]["component"]["properties"]}
+    assert ("seawall:scan:complete", "false") in props
+    assert "zlib1g" not in {c["name"] for c in doc["components"]}
 
 
 def test_sbom_bad_reference_is_one_line_exit_2(tmp_path: Path) -> None:

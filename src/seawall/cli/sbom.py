@@ -14,6 +14,7 @@ from seawall.cli.app import app
 from seawall.cli.source_options import source_options
 from seawall.errors import InputError
 from seawall.model.report import Report, Stats, ToolInfo
+from seawall.policy.gate import EXIT_INCOMPLETE
 from seawall.report.output_destination import encode_report, write_destination
 from seawall.report.untrusted_text import visible
 from seawall.sources.interface import SourceOptions, Target
@@ -86,17 +87,23 @@ def write_text(text: str, output: str | None) -> None:
               help="Write to this file instead of stdout.")
 @click.option("--cyclonedx-version", type=click.Choice(["1.5", "1.6"]), default="1.6",
               show_default=True, help="CycloneDX specification version.")
+@click.option("--allow-incomplete", is_flag=True,
+              help="Exit 0 instead of 4 when some package metadata could not be read "
+                   "(the SBOM then says it is incomplete).")
 @source_options
 def sbom_command(ref: str, fmt: str, output: str | None, cyclonedx_version: str,
-                 source_options: SourceOptions) -> None:
+                 allow_incomplete: bool, source_options: SourceOptions) -> None:
     """Write the SBOM (installed OS and language packages) of REF.
 
     REF is an image reference (docker-daemon:, docker-archive:, oci:, oci-archive:,
     docker://, containerd:, podman:, or a bare name), a root filesystem directory, or
-    container:ID.
+    container:ID. An inventory that could not read everything it was asked to is
+    written anyway, marked incomplete, and exits 4 unless --allow-incomplete.
     """
     with open_sbom_target(ref, source_options) as target:
         report = inventory_report(target)
     for error in report.errors:
         click.echo(f"seawall: warning: {visible(error.message)}", err=True)
     write_text(render_sbom(report, fmt, cyclonedx_version), output)
+    if not report.complete and not allow_incomplete:
+        sys.exit(EXIT_INCOMPLETE)
