@@ -229,3 +229,15 @@ def test_config_goes_through_the_suppression_flags(tmp_path: Path) -> None:
     again = seawall("config", str(pod), "-f", "json", "--baseline", str(baseline),
                     "--fail-on", "low")
     assert again.returncode == 0 and json.loads(again.stdout)["findings"] == []
+
+
+def test_many_unreadable_directories_are_counted_not_listed(tmp_path: Path) -> None:
+    root = rootfs(tmp_path, "many", {f"d{i:02d}/x.txt": "x\n" for i in range(15)})
+    for i in range(15):
+        (root / f"d{i:02d}").chmod(0)
+    proc = seawall("rootfs", str(root), "--scanners", "secret", "--no-cache", "-f", "json",
+                   unprivileged=True)
+    assert proc.returncode == 4, proc.stderr
+    messages = [e["message"] for e in json.loads(proc.stdout)["errors"]]
+    assert messages[:10] == [f"/d{i:02d}: cannot read: Permission denied" for i in range(10)]
+    assert messages[10:] == ["5 more unreadable entries"]
