@@ -204,8 +204,11 @@ def test_config_refused_file_changes_the_exit_code(tmp_path: Path) -> None:
     proc = seawall("config", str(good), str(secret), "-f", "json", unprivileged=True)
     assert proc.returncode == 4, proc.stderr
     assert json.loads(proc.stdout)["errors"][0]["message"].startswith(str(secret))
-    # nothing readable at all is bad input, not an incomplete scan
-    assert seawall("config", str(broken)).returncode == 2
+    # nothing readable at all is bad input, not an incomplete scan: one line
+    nothing = seawall("config", str(broken))
+    assert nothing.returncode == 2
+    assert nothing.stderr.startswith("seawall: nothing could be read (")
+    assert nothing.stderr.count("\n") == 1
 
 
 def test_config_goes_through_the_suppression_flags(tmp_path: Path) -> None:

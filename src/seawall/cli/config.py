@@ -117,11 +117,13 @@ def config_command(
     [outcome] = scan_targets(obj, [" ".join(paths)], open_paths, SourceOptions(),
                              ScanDriver(options)).outcomes
     report = outcome.report
-    plan = Publication(specs, gate, shown, policy, show_suppressed, allow_incomplete)
+    nothing_read = not report.target.extra.get("files")
+    plan = Publication(specs, gate, shown, policy, show_suppressed, allow_incomplete,
+                       warn_incomplete=not nothing_read)
     status = publish(obj, [report], plan)
     if any(s.format == "table" and s.path is None for s in specs):
         _print_matrix(report)
-    if not report.target.extra.get("files"):
+    if nothing_read:
         reason = report.errors[0].message if report.errors else "no configuration files found"
         click.echo(f"seawall: nothing could be read ({visible(reason)})", err=True)
         sys.exit(EXIT_INPUT_ERROR)

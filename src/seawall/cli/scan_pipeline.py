@@ -45,6 +45,9 @@ class Publication:
     policy: SuppressionPolicy
     show_suppressed: bool = False
     allow_incomplete: bool = False
+    warn_incomplete: bool = True
+    """Say on stderr that the scan is incomplete (off when the caller says something
+    more precise, such as ``seawall config``'s "nothing could be read")."""
 
 
 @dataclass
@@ -98,7 +101,7 @@ def publish(obj: GlobalOptions | None, reports: Sequence[Report], plan: Publicat
     incomplete; return the exit status."""
     shown = suppress([filter_severities(r, plan.shown) for r in reports], plan.policy)
     write_outputs(shown, plan.specs, show_suppressed=plan.show_suppressed)
-    if incomplete(shown) and not (obj and obj.quiet):
+    if plan.warn_incomplete and incomplete(shown) and not (obj and obj.quiet):
         errors = [e for r in shown for e in r.errors]
         first = f"{errors[0].scope}: {errors[0].message}"
         more = f" (+{len(errors) - 1} more in the report's errors)" if len(errors) > 1 else ""
