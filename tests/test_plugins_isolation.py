@@ -126,7 +126,9 @@ def test_invalid_finding_is_rejected_valid_one_kept(
     assert _errors(outcome, "fx-invalid") == [
         "invalid finding: severity 'apocalyptic' is not one of critical, high, medium, low, info"
     ]
-    assert outcome.complete  # a rejected finding is the plugin's bug, not a failed scan
+    # a rejected finding is the plugin's bug, but what it found is not in the report:
+    # the scan is incomplete (every returned error is), so the gate cannot pass on it
+    assert not outcome.complete
 
 
 def test_memory_limit_applies(

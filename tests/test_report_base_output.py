@@ -56,8 +56,10 @@ def test_json_is_the_schema_document_stable_and_round_trips() -> None:
         "packages",
         "findings",
         "errors",
+        "complete",
         "stats",
     ]
+    assert doc["complete"] is False  # the sample report has an error entry
     assert [f["severity"] for f in doc["findings"]] == ["critical", "medium", "low"]
     assert [p["name"] for p in doc["packages"]] == ["bash", "zlib1g"]
     assert Report.from_dict(doc).to_dict() == doc
@@ -72,16 +74,19 @@ def test_table_groups_by_category_and_ends_with_a_summary() -> None:
     text = out.getvalue()
     assert "\x1b[" not in text
     lines = [line.rstrip() for line in text.splitlines()]
-    assert lines[0] == "docker-archive:app.tar (image) sha256:abababababab debian 12"
+    # the scan had an error: that comes first, then the target and its errors
+    assert lines[0].startswith("WARNING: the scan is INCOMPLETE: 1 error (listed under each")
+    assert lines[2] == "docker-archive:app.tar (image) sha256:abababababab debian 12"
+    assert lines[3:5] == ["  INCOMPLETE: 1 errors:", "    plugin:x: crashed before answering"]
     titles = [
         line for line in lines if line.split(" (")[0] in ("misconfig", "secret", "vulnerability")
     ]
     assert titles == ["misconfig (1 low)", "secret (1 medium)", "vulnerability (1 critical)"]
     assert any("zlib1g 1:1.2.13 -> 1:1.2.13.dfsg-1" in line for line in lines)
     assert any("/app/.env:3 (sha256:cdcdcdcdcdcd)" in line for line in lines)
-    assert "  plugin:x: crashed before answering" in lines
     assert lines[-1] == (
-        "1 target: 3 findings (1 critical, 1 medium, 1 low), 2 packages, 1 errors, 1.5s"
+        "INCOMPLETE scan, 1 target: 3 findings (1 critical, 1 medium, 1 low), 2 packages, "
+        "1 errors, 1.5s"
     )
     coloured = io.StringIO()
     get_renderer("table").render([_report()], coloured, RenderOptions(color=True, width=120))
@@ -116,6 +121,7 @@ def test_write_outputs_to_files_and_stdout(tmp_path: Path) -> None:
         "bytes": 2048,
     }
     assert sorted(p.name for p in target.parent.iterdir()) == ["report.json"]  # no temp left
-    assert stdout.getvalue().rstrip().splitlines()[-1].startswith("1 target: 3 findings")
+    assert stdout.getvalue().rstrip().splitlines()[-1].startswith(
+        "INCOMPLETE scan, 1 target: 3 findings")
     with pytest.raises(InputError, match="cannot write"):
         write_outputs([_report()], [OutputSpec("json", str(target / "sub" / "x.json"))])

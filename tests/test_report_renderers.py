@@ -148,7 +148,9 @@ def test_markdown_summary_counts_top_table_and_escapes() -> None:
     report = with_suppressed()
     text = render("markdown", [report], show_suppressed=True)
     assert text.startswith(f"## seawall: {len(report.findings)} findings")
-    counts_row = text.splitlines()[6]
+    # an incomplete scan says so before anything else
+    assert text.splitlines()[2].startswith("> **Warning: the scan is incomplete** (1 error(s))")
+    counts_row = text.splitlines()[9]
     assert counts_row == "| 4 | 3 | 2 | 2 | 1 |"
     rows = [line for line in text.splitlines() if line.startswith("| ") and "`" in line]
     # 12 findings + 1 suppressed row, each a well-formed 5- or 3-column row
@@ -171,7 +173,9 @@ def test_html_is_self_contained_and_escapes_hostile_text() -> None:
     assert "<" not in data  # a title cannot close the data island
     doc = json.loads(data)
     titles = [f["title"] for f in doc["reports"][0]["findings"]]
-    assert HOSTILE_TITLE in titles
+    # strings are shown made visible: the newline is an escape, not a line break
+    assert HOSTILE_TITLE.replace("\n", "\\n") in titles
+    assert 'id="incomplete"' in page.split("<div class=\"cards\"", 1)[0]
     assert doc["suppressed_total"] == 1 and "suppressed" not in doc["reports"][0]
 
 
@@ -180,8 +184,9 @@ def test_table_groups_truncates_and_ends_with_the_summary() -> None:
     report.findings[0].title = "x" * 500
     text = render("table", [report], show_suppressed=True)
     lines = text.rstrip("\n").splitlines()
-    assert lines[-1].startswith("1 target: 12 findings (4 critical, 3 high, 2 medium, 2 low, "
-                                "1 info), 1 suppressed, 3 packages, 1 errors")
+    assert lines[0].startswith("WARNING: the scan is INCOMPLETE: 1 error")
+    assert lines[-1].startswith("INCOMPLETE scan, 1 target: 12 findings (4 critical, 3 high, "
+                                "2 medium, 2 low, 1 info), 1 suppressed, 3 packages, 1 errors")
     assert "\x1b[" not in text
     assert "x" * 200 not in text and "…" in text
     for category in Category:

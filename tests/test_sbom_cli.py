@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from packaging.version import Version
 
 from fs_image_builders import E, layer_tar, write_docker_archive
 from shared_data import shared_marker, shared_path
+from unprivileged import without_dac_override
 
 FIXTURES = Path(__file__).parent / "fixtures" / "packages"
 ROOTFS = FIXTURES / "rootfs-debian"
@@ -57,6 +59,24 @@ def test_sbom_of_docker_archive_image(tmp_path: Path) -> None:
     assert [(p["name"], p["purl"]) for p in report["packages"]] == [
         ("curl", "pkg:deb/debian/curl@7.88.1-10%2Bdeb12u5?arch=amd64&distro=debian-12")]
     assert report["target"]["kind"] == "image"
+
+
+def test_sbom_that_could_not_read_everything_exits_4(tmp_path: Path) -> None:
+    root = tmp_path / "rootfs"
+    shutil.copytree(ROOTFS, root)
+    status = root / "var/lib/dpkg/status"
+    status.chmod(0)
+    out = tmp_path / "sbom.cdx.json"
+    proc = subprocess.run(
+        [*without_dac_override(), sys.executable, "-c",
+         "import sys; from seawall.cli import main; main(sys.argv[1:])", "sbom", str(root),
+         "-o", str(out)], capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 4, proc.stderr
+    assert "/var/lib/dpkg/status" in proc.stderr
+    doc = json.loads(out.read_text())
+    props = {(p["name"], p["value"]) for p in doc["metadata"]["component"]["properties"]}
+    assert ("seawall:scan:complete", "false") in props
+    assert "zlib1g" not in {c["name"] for c in doc["components"]}
 
 
 def test_sbom_bad_reference_is_one_line_exit_2(tmp_path: Path) -> None:
@@ -116,16 +136,34 @@ def test_sbom_scan_matches_pypa_advisories(tmp_path: Path) -> None:
     gated = seawall("sbom-scan", str(sbom), "--db-dir", str(db_dir), "-f", "json",
                     "--exit-code", "3")
     assert gated.returncode == 3
+    # the same suppressions as every scan: an ignore file hides what it lists
+    ignore = tmp_path / ".seawallignore"
+    ignore.write_text("".join(f"{rule}\n" for rule in sorted(rule_ids)))
+    ignored = seawall("sbom-scan", str(sbom), "--db-dir", str(db_dir), "-f", "json",
+                      "--exit-code", "3", "--ignorefile", str(ignore))
+    assert ignored.returncode == 0, ignored.stderr
+    doc = json.loads(ignored.stdout)
+    assert not [f for f in doc["findings"] if f["package"]["name"] == "requests"]
+    assert {f["rule_id"] for f in doc["suppressed"]} >= rule_ids
 
 
-def test_sbom_scan_without_db_still_reports_packages(tmp_path: Path) -> None:
+def test_sbom_scan_without_db_is_incomplete_not_clean(tmp_path: Path) -> None:
+    """No DB means nothing was matched: exit 4 (not 0 with "no findings"), the
+    report says so, and --allow-incomplete is the explicit way to accept it."""
     sbom = tmp_path / "sbom.cdx.json"
     assert seawall("sbom", str(ROOTFS), "-o", str(sbom)).returncode == 0
-    proc = seawall("sbom-scan", str(sbom), "--db-dir", str(tmp_path / "nodb"), "-f", "json")
-    assert proc.returncode == 0, proc.stderr
+    nodb = str(tmp_path / "nodb")
+    proc = seawall("sbom-scan", str(sbom), "--db-dir", nodb, "-f", "json", "--fail-on", "low")
+    assert proc.returncode == 4, proc.stderr
     report = json.loads(proc.stdout)
     assert len(report["packages"]) > 20 and report["findings"] == []
-    assert "no vulnerability database" in proc.stderr
+    assert report["complete"] is False
+    assert any("no vulnerability database" in e["message"] for e in report["errors"])
+    assert "scan incomplete" in proc.stderr and "no vulnerability database" in proc.stderr
+    allowed = seawall("sbom-scan", str(sbom), "--db-dir", nodb, "-f", "json",
+                      "--allow-incomplete")
+    assert allowed.returncode == 0, allowed.stderr
+    assert json.loads(allowed.stdout)["complete"] is False
 
 
 def test_sbom_scan_rejects_non_sbom(tmp_path: Path) -> None:

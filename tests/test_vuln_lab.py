@@ -253,8 +253,11 @@ def test_unmatched_package_is_listed_once_with_its_reason(
             f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
     proc = seawall_cli("rootfs", str(root), "--scanners", "packages,vuln", "--db-dir",
                        str(vuln_db), "--no-cache", "--format", "json")
-    assert proc.returncode == 0, proc.stderr
+    # a package that could not be matched was not checked: the scan is incomplete
+    assert proc.returncode == 4, proc.stderr
     report = json.loads(proc.stdout)
+    assert report["complete"] is False
+    assert any("1 packages not matched" in e["message"] for e in report["errors"])
     names = [p["name"] for p in report["packages"]]
     assert sorted(names) == ["oddball", "requests"]
     by_name = {p["name"]: p for p in report["packages"]}

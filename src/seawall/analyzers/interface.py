@@ -61,6 +61,9 @@ class AnalyzerResult:
     errors: list[ErrorEntry] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
     """Intermediate facts for :meth:`Analyzer.finalize` (JSON values only)."""
+    target_extra: dict[str, Any] = field(default_factory=dict)
+    """From :meth:`Analyzer.finalize` only: facts about the whole target that the
+    report's ``target`` object carries (``seawall config``'s file and object counts)."""
 
     def extend(self, other: AnalyzerResult) -> None:
         """Append another result's lists and merge its data."""

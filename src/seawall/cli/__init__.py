@@ -9,6 +9,7 @@ import click
 from seawall.cli.app import app
 from seawall.component_registry import import_submodules
 from seawall.errors import SeawallError
+from seawall.report.untrusted_text import visible
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -24,13 +25,22 @@ def main(argv: list[str] | None = None) -> None:
     except SeawallError as exc:
         if debug:
             raise
-        # One line, whatever the message embeds (YAML parser marks, server bodies...).
-        click.echo("seawall: " + " ".join(str(exc).split()), err=True)
+        # One line, whatever the message embeds (YAML parser marks, server bodies...),
+        # and no terminal escapes from a file name or a server's answer.
+        click.echo("seawall: " + " ".join(visible(str(exc)).split()), err=True)
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except click.UsageError as exc:
+        if exc.ctx is not None:
+            click.echo(exc.ctx.get_usage(), err=True)
+            if exc.ctx.command.get_help_option(exc.ctx) is not None:
+                click.echo(f"Try '{exc.ctx.command_path} --help' for help.", err=True)
+            click.echo(err=True)
+        click.echo(f"Error: {visible(exc.format_message())}", err=True)
+        sys.exit(2)
     except click.ClickException as exc:
-        exc.show()
+        click.echo(f"Error: {visible(exc.format_message())}", err=True)
         sys.exit(2)
     except click.exceptions.Abort:
         click.echo("seawall: aborted", err=True)
@@ -44,6 +54,7 @@ def main(argv: list[str] | None = None) -> None:
         if debug:
             raise
         name = type(exc).__name__
-        click.echo(f"seawall: internal error: {name}: {exc} (rerun with --debug)", err=True)
+        click.echo(f"seawall: internal error: {name}: {visible(str(exc))} (rerun with --debug)",
+                   err=True)
         sys.exit(3)
     sys.exit(0)

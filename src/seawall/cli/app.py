@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import click
 
 from seawall import __version__
+from seawall.report.untrusted_text import VisibleLogFormatter
 
 
 @dataclass
@@ -28,7 +29,10 @@ def _configure_logging(options: GlobalOptions) -> None:
     WARNING (their debug output is noise to a user)."""
     level = logging.DEBUG if options.debug else (
         logging.ERROR if options.quiet else logging.WARNING)
-    logging.basicConfig(format="seawall: %(levelname)s: %(message)s")
+    handler = logging.StreamHandler()
+    # Log messages quote paths, package names and plugin output: shown made visible.
+    handler.setFormatter(VisibleLogFormatter("seawall: %(levelname)s: %(message)s"))
+    logging.basicConfig(handlers=[handler])
     logging.getLogger().setLevel(logging.ERROR if options.quiet else logging.WARNING)
     logging.getLogger("seawall").setLevel(level)
 

@@ -1,5 +1,11 @@
 """``seawall config PATH...``: misconfiguration scan of Dockerfiles, Kubernetes
-manifests (workloads, RBAC, NetworkPolicy) and docker-compose files."""
+manifests (workloads, RBAC, NetworkPolicy) and docker-compose files.
+
+The paths are one :class:`~seawall.sources.document_targets.ConfigFilesTarget`
+scanned by the ``config-files`` analyzer through the scan driver, then the same
+suppressions and gate as every scan: a refused file (parse error, unrendered
+template, unreadable) is a report error and makes the scan incomplete (exit 4 unless
+``--allow-incomplete``); nothing readable at all is bad input (exit 2)."""
 
 from __future__ import annotations
 
@@ -8,12 +14,14 @@ from typing import Any
 
 import click
 
-from seawall.analyzers.misconfig.engine import ConfigScanner, ConfigScanOptions
-from seawall.cli.app import app
-from seawall.cli.policy_options import policy_flags, policy_from_kwargs, suppress
+from seawall.cli.app import GlobalOptions, app
+from seawall.cli.policy_options import gate_flags, policy_flags, policy_from_kwargs
+from seawall.cli.scan_pipeline import Publication, publish, scan_targets
 from seawall.model.report import Report
-from seawall.policy.gate import EXIT_INPUT_ERROR, filter_severities, gate_from_flags
-from seawall.report.output import parse_output_specs, write_outputs
+from seawall.policy.gate import EXIT_INPUT_ERROR, gate_from_flags
+from seawall.report.output import parse_output_specs
+from seawall.report.untrusted_text import visible
+from seawall.sources.interface import SourceOptions, Target
 
 
 def _print_matrix(report: Report) -> None:
@@ -24,7 +32,7 @@ def _print_matrix(report: Report) -> None:
         return
     click.echo("\nNamespace reachability (rows: from, columns: to; Y = some pod can connect):")
     for row in network["rows"]:
-        click.echo(f"  {row}")
+        click.echo(f"  {visible(row)}")
 
 
 @app.command("config")
@@ -66,11 +74,11 @@ def _print_matrix(report: Report) -> None:
     show_default=True,
     help="Files larger than this many bytes are refused.",
 )
-@click.option("--severity", "-s", help="Only these severities (comma list).")
-@click.option("--exit-code", type=int, help="Exit with this code when findings remain.")
-@click.option("--fail-on", help="Fail (exit 1, or --exit-code) on this severity or worse.")
+@gate_flags
 @policy_flags
+@click.pass_obj
 def config_command(
+    obj: GlobalOptions | None,
     paths: tuple[str, ...],
     formats: tuple[str, ...],
     output: str | None,
@@ -81,29 +89,43 @@ def config_command(
     severity: str | None,
     exit_code: int | None,
     fail_on: str | None,
+    allow_incomplete: bool,
     **policy_kwargs: Any,
 ) -> None:
     """Scan Dockerfiles, Kubernetes YAML/JSON and compose files (files, directories
     recursively, or - for stdin) for misconfigurations."""
+    from seawall.scanning import ScanDriver, ScanOptions
+    from seawall.sources.document_targets import ConfigFilesTarget
+
     specs = parse_output_specs(formats, output)
     gate, shown = gate_from_flags(exit_code, severity, fail_on)
     policy, show_suppressed = policy_from_kwargs(policy_kwargs)
-    scanner = ConfigScanner(
-        ConfigScanOptions(
-            trusted_registries=trusted,
-            exceptions_files=exceptions_files,
-            custom_rules=custom_rules,
-            max_file_bytes=max_file_size,
-        )
+    options = ScanOptions(
+        scanners=("config-files",),
+        analyzer_options={
+            "config.trusted_registries": trusted,
+            "config.exceptions_files": exceptions_files,
+            "config.custom_rules": custom_rules,
+            "config.max_file_bytes": max_file_size,
+        },
+        use_cache=False,
     )
-    [report] = suppress([filter_severities(scanner.scan(list(paths)), shown)], policy)
-    write_outputs([report], specs, show_suppressed=show_suppressed)
+
+    def open_paths(ref: str, _opts: SourceOptions) -> Target:
+        return ConfigFilesTarget(list(paths))
+
+    [outcome] = scan_targets(obj, [" ".join(paths)], open_paths, SourceOptions(),
+                             ScanDriver(options)).outcomes
+    report = outcome.report
+    nothing_read = not report.target.extra.get("files")
+    plan = Publication(specs, gate, shown, policy, show_suppressed, allow_incomplete,
+                       warn_incomplete=not nothing_read)
+    status = publish(obj, [report], plan)
     if any(s.format == "table" and s.path is None for s in specs):
         _print_matrix(report)
-    if report.stats.files == 0:
+    if nothing_read:
         reason = report.errors[0].message if report.errors else "no configuration files found"
-        click.echo(f"seawall: nothing could be read ({reason})", err=True)
+        click.echo(f"seawall: nothing could be read ({visible(reason)})", err=True)
         sys.exit(EXIT_INPUT_ERROR)
-    status = gate.exit_status([report])
     if status:
         sys.exit(status)

@@ -11,12 +11,13 @@ from typing import Any
 
 import click
 
-from seawall.cli.app import app
-from seawall.cli.policy_options import policy_flags, policy_from_kwargs, suppress
+from seawall.cli.app import GlobalOptions, app
+from seawall.cli.policy_options import gate_flags, policy_flags, policy_from_kwargs
+from seawall.cli.scan_pipeline import Publication, publish
 from seawall.errors import InputError
 from seawall.model.report import Report
-from seawall.policy.gate import filter_severities, gate_from_flags
-from seawall.report.output import parse_output_specs, write_outputs
+from seawall.policy.gate import gate_from_flags
+from seawall.report.output import parse_output_specs
 
 
 def load_reports(path: str) -> list[Report]:
@@ -53,19 +54,18 @@ def load_reports(path: str) -> list[Report]:
                    "markdown, html; =FILE writes a file.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False),
               help="File for the formats without their own =FILE.")
-@click.option("--severity", "-s", help="Only these severities (comma list).")
-@click.option("--exit-code", type=int, help="Exit with this code when findings remain.")
-@click.option("--fail-on", help="Fail (exit 1, or --exit-code) on this severity or worse.")
+@gate_flags
 @policy_flags
-def convert_command(report: str, formats: tuple[str, ...], output: str | None,
-                    severity: str | None, exit_code: int | None, fail_on: str | None,
-                    **kwargs: Any) -> None:
-    """Re-render a saved JSON report (``-`` reads stdin)."""
+@click.pass_obj
+def convert_command(obj: GlobalOptions | None, report: str, formats: tuple[str, ...],
+                    output: str | None, severity: str | None, exit_code: int | None,
+                    fail_on: str | None, allow_incomplete: bool, **kwargs: Any) -> None:
+    """Re-render a saved JSON report (``-`` reads stdin); the gate decides as it did for
+    the scan (a saved incomplete scan exits 4 unless --allow-incomplete)."""
     specs = parse_output_specs(formats, output)
     gate, shown = gate_from_flags(exit_code, severity, fail_on)
     policy, show_suppressed = policy_from_kwargs(kwargs)
-    reports = suppress([filter_severities(r, shown) for r in load_reports(report)], policy)
-    write_outputs(reports, specs, show_suppressed=show_suppressed)
-    status = gate.exit_status(reports)
+    plan = Publication(specs, gate, shown, policy, show_suppressed, allow_incomplete)
+    status = publish(obj, load_reports(report), plan)
     if status:
         sys.exit(status)

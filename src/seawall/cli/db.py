@@ -12,6 +12,7 @@ from seawall.analyzers.vuln.db.local_import import run_import
 from seawall.analyzers.vuln.db.location import db_path
 from seawall.analyzers.vuln.db.store import VulnStore
 from seawall.cli.app import app
+from seawall.report.untrusted_text import visible
 
 _db_dir_option = click.option(
     "--db-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -44,9 +45,9 @@ def db_update(db_dir: Path | None, source: str | None, ecosystems: tuple[str, ..
         plan.alpine_branches = ()
     report = run_update(path, plan)
     for line in report.summary_lines():
-        click.echo(line, err=True)
+        click.echo(visible(line), err=True)
     for note in plan.notes:
-        click.echo(f"note: {note}", err=True)
+        click.echo(f"note: {visible(note)}", err=True)
     click.echo(f"vulnerability DB updated: {path}", err=True)
 
 
@@ -60,7 +61,7 @@ def db_import(db_dir: Path | None, replace: bool, paths: tuple[Path, ...]) -> No
     path = db_path(db_dir)
     report = run_import(path, list(paths), replace=replace)
     for line in report.summary_lines():
-        click.echo(line, err=True)
+        click.echo(visible(line), err=True)
     click.echo(f"vulnerability DB: {path}", err=True)
 
 

@@ -17,6 +17,7 @@ from seawall.cli.app import app
 from seawall.cli.source_options import source_options
 from seawall.fs.indexed import IndexedFileSystem
 from seawall.model.report import Report, Stats, ToolInfo
+from seawall.report.untrusted_text import visible
 from seawall.sources.image import StoredImage
 from seawall.sources.interface import Image, SourceOptions
 
@@ -43,35 +44,40 @@ def _uncompressed_sizes(image: Image) -> list[int | None]:
 def _render_table(image: Image, report: Report) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
+
+    def cell(value: object) -> Text:  # image metadata is untrusted: no markup, no escapes
+        return Text(visible(str(value)))
 
     console = Console()
     target = report.target
     meta = Table(show_header=False, box=None, pad_edge=False)
     meta.add_column(style="bold")
     meta.add_column()
-    meta.add_row("Reference", image.ref)
-    meta.add_row("Image ID", image.digest)
+    meta.add_row("Reference", cell(image.ref))
+    meta.add_row("Image ID", cell(image.digest))
     if image.manifest_digest:
-        meta.add_row("Manifest", image.manifest_digest)
+        meta.add_row("Manifest", cell(image.manifest_digest))
     if isinstance(image, StoredImage):
-        meta.add_row("Platform", image.platform)
+        meta.add_row("Platform", cell(image.platform))
     if image.repo_tags:
-        meta.add_row("Tags", ", ".join(image.repo_tags))
+        meta.add_row("Tags", cell(", ".join(image.repo_tags)))
     if target.os is not None:
-        os_text = f"{target.os.family} {target.os.version}"
+        os_text = cell(f"{target.os.family} {target.os.version}")
         if target.os.codename:
-            os_text += f" ({target.os.codename})"
+            os_text.append(f" ({visible(target.os.codename)})")
         if target.os.eol:
-            os_text += " [red]end of life[/red]"
+            os_text.append(" end of life", style="red")
         meta.add_row("OS", os_text)
     else:
         meta.add_row("OS", "unknown")
     cfg: dict[str, Any] = image.config.get("config") or {}
     if image.config.get("created"):
-        meta.add_row("Created", str(image.config["created"]))
+        meta.add_row("Created", cell(image.config["created"]))
     for key in ("User", "Entrypoint", "Cmd", "WorkingDir"):
         if cfg.get(key):
-            meta.add_row(key, json.dumps(cfg[key]) if isinstance(cfg[key], list) else cfg[key])
+            meta.add_row(key, cell(json.dumps(cfg[key], ensure_ascii=False)
+                                   if isinstance(cfg[key], list) else cfg[key]))
     console.print(meta)
     layers = Table(title="Layers", title_justify="left")
     layers.add_column("#", justify="right")
@@ -86,7 +92,7 @@ def _render_table(image: Image, report: Report) -> None:
             layer.diff_id.removeprefix("sha256:")[:12],
             _human(layer.info.size),
             _human(size),
-            created_by[:200],
+            cell(created_by[:200]),
         )
     console.print(layers)
 

@@ -8,6 +8,7 @@ import json
 import click
 
 from seawall.cli.app import GlobalOptions, app
+from seawall.report.untrusted_text import visible
 from seawall.sources.interface import SourceOptions
 
 
@@ -44,7 +45,7 @@ def ls_command(
     inventory = take_inventory(options, what)
     if not (obj and obj.quiet):
         for note in inventory.notes:
-            click.echo(f"seawall: note: {note}", err=True)
+            click.echo(f"seawall: note: {visible(note)}", err=True)
     rows = inventory.images if what == "images" else inventory.containers
     if fmt == "json":
         click.echo(json.dumps([row.to_dict() for row in rows], indent=2))
@@ -63,6 +64,7 @@ def ls_command(
         table = [["ENGINE", "CONTAINER ID", "NAME", "IMAGE", "STATE"]] + [
             [c.engine, c.id[:12], c.name, c.image, c.state] for c in inventory.containers
         ]
+    table = [[visible(cell) for cell in row] for row in table]  # names come from engines
     widths = [max(len(row[col]) for row in table) for col in range(len(table[0]))]
     for row in table:
         click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())

@@ -9,6 +9,7 @@ import click
 
 from seawall.cli.app import GlobalOptions, app
 from seawall.errors import NotFoundError
+from seawall.report.untrusted_text import visible
 
 
 def _analyzer_rows() -> list[dict[str, Any]]:
@@ -33,7 +34,7 @@ def _plugins(plugin_dirs: tuple[str, ...], quiet: bool) -> list[Any]:
 
     def warn(message: str) -> None:
         if not quiet:
-            click.echo(f"seawall: warning: {message}", err=True)
+            click.echo(f"seawall: warning: {visible(message)}", err=True)
 
     return discover_plugins(plugin_dirs, cache_dir=default_cache_dir(), warn=warn)
 
@@ -86,6 +87,7 @@ def plugin_list(obj: GlobalOptions, plugin_dirs: tuple[str, ...], fmt: str) -> N
         ]
         for r in rows
     ]
+    table = [[visible(cell) for cell in row] for row in table]  # manifests are untrusted
     widths = [max(len(row[i]) for row in table) for i in range(len(header) - 1)]
     for row in table:
         cells = [c.ljust(w) for c, w in zip(row[:-1], widths, strict=True)]

@@ -1,6 +1,8 @@
-"""The suppression flags every reporting command shares (``seawall image|container|
-rootfs|fs``, ``seawall config``, ``seawall convert``): ``--ignore-unfixed``,
-``--ignorefile``, ``--vex``, ``--baseline``, ``--show-suppressed``."""
+"""The flags every reporting command shares (``seawall image|container|rootfs|fs``,
+``seawall config``, ``seawall sbom-scan``, ``seawall convert``): the suppressions
+(``--ignore-unfixed``, ``--ignorefile``, ``--vex``, ``--baseline``,
+``--show-suppressed``) and the gate (``--severity``, ``--exit-code``, ``--fail-on``,
+``--allow-incomplete``)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import click
 
 from seawall.model.report import Report
 from seawall.policy.suppression import SuppressionPolicy, apply_suppressions
+from seawall.report.untrusted_text import visible
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -30,6 +33,25 @@ _POLICY_FLAGS: list[Callable[[F], F]] = [
     click.option("--show-suppressed", is_flag=True,
                  help="List suppressed findings (they are always counted)."),
 ]
+
+
+_GATE_FLAGS: list[Callable[[F], F]] = [
+    click.option("--severity", "-s", help="Only these severities (comma list)."),
+    click.option("--exit-code", type=int, help="Exit with this code when findings remain."),
+    click.option("--fail-on", help="Fail (exit 1, or --exit-code) on this severity or worse."),
+    click.option("--allow-incomplete", is_flag=True,
+                 help="Exit 0 instead of 4 when the scan is incomplete: something it was "
+                      "asked to look at could not be read (no or a corrupt vulnerability "
+                      "DB, an unreadable file or directory, a refused configuration file, "
+                      "a failed analyzer or plugin; the report's errors list them)."),
+]
+
+
+def gate_flags(func: F) -> F:
+    """Decorator adding the gate flags (see :mod:`seawall.policy.gate`)."""
+    for flag in reversed(_GATE_FLAGS):
+        func = flag(func)
+    return func
 
 
 def policy_flags(func: F) -> F:
@@ -56,5 +78,5 @@ def suppress(reports: Sequence[Report], policy: SuppressionPolicy) -> list[Repor
     ``-q``: an expiry is a decision someone has to make again)."""
     out, warnings = apply_suppressions(reports, policy)
     for line in warnings:
-        click.echo(f"seawall: warning: {line}", err=True)
+        click.echo(f"seawall: warning: {visible(line)}", err=True)
     return out

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 
 import click
 
@@ -15,6 +14,9 @@ from seawall.cli.app import app
 from seawall.cli.source_options import source_options
 from seawall.errors import InputError
 from seawall.model.report import Report, Stats, ToolInfo
+from seawall.policy.gate import EXIT_INCOMPLETE
+from seawall.report.output_destination import encode_report, write_destination
+from seawall.report.untrusted_text import visible
 from seawall.sources.interface import SourceOptions, Target
 
 FORMATS = ("cyclonedx", "spdx", "json")
@@ -66,22 +68,15 @@ def render_sbom(report: Report, fmt: str, cyclonedx_version: str = "1.6") -> str
 
 
 def write_text(text: str, output: str | None) -> None:
-    """Write to ``output`` atomically (temp file + rename), or to stdout."""
-    if not output:
-        sys.stdout.write(text)
+    """Write to ``output`` (see :mod:`seawall.report.output_destination`: regular
+    files atomically, devices and FIFOs into), or to stdout."""
+    data = encode_report(text)
+    if not output or output == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
         return
-    directory = os.path.dirname(os.path.abspath(output))
-    if not os.path.isdir(directory):
-        raise InputError(f"--output {output!r}: directory does not exist")
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".seawall-sbom-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(tmp, output)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_destination(output, data)
 
 
 @app.command("sbom")
@@ -92,17 +87,23 @@ def write_text(text: str, output: str | None) -> None:
               help="Write to this file instead of stdout.")
 @click.option("--cyclonedx-version", type=click.Choice(["1.5", "1.6"]), default="1.6",
               show_default=True, help="CycloneDX specification version.")
+@click.option("--allow-incomplete", is_flag=True,
+              help="Exit 0 instead of 4 when some package metadata could not be read "
+                   "(the SBOM then says it is incomplete).")
 @source_options
 def sbom_command(ref: str, fmt: str, output: str | None, cyclonedx_version: str,
-                 source_options: SourceOptions) -> None:
+                 allow_incomplete: bool, source_options: SourceOptions) -> None:
     """Write the SBOM (installed OS and language packages) of REF.
 
     REF is an image reference (docker-daemon:, docker-archive:, oci:, oci-archive:,
     docker://, containerd:, podman:, or a bare name), a root filesystem directory, or
-    container:ID.
+    container:ID. An inventory that could not read everything it was asked to is
+    written anyway, marked incomplete, and exits 4 unless --allow-incomplete.
     """
     with open_sbom_target(ref, source_options) as target:
         report = inventory_report(target)
     for error in report.errors:
-        click.echo(f"seawall: warning: {error.message}", err=True)
+        click.echo(f"seawall: warning: {visible(error.message)}", err=True)
     write_text(render_sbom(report, fmt, cyclonedx_version), output)
+    if not report.complete and not allow_incomplete:
+        sys.exit(EXIT_INCOMPLETE)

@@ -1,46 +1,45 @@
 """``seawall sbom-scan FILE``: match the packages of a CycloneDX or SPDX JSON SBOM
-against the offline vulnerability database, without the image."""
+against the offline vulnerability database, without the image.
+
+The SBOM is an :class:`~seawall.sources.document_targets.SbomTarget` scanned by the
+``sbom-vuln`` analyzer through the scan driver, then the same suppressions (ignore
+files, VEX, baseline, ``--ignore-unfixed``) and gate as every scan: no DB, a corrupt
+DB or unmatchable components make the scan incomplete (exit 4 unless
+``--allow-incomplete``)."""
 
 from __future__ import annotations
 
 import sys
-import time
+from typing import Any
 
 import click
 
-import seawall
-from seawall.analyzers.packages.sbom_input import SbomContent, read_sbom
-from seawall.cli.app import app
+from seawall.analyzers.packages.sbom_input import read_sbom
+from seawall.cli.app import GlobalOptions, app
+from seawall.cli.policy_options import gate_flags, policy_flags, policy_from_kwargs
+from seawall.cli.scan_pipeline import Publication, publish, scan_targets
 from seawall.errors import InputError, NotFoundError
-from seawall.model.report import ErrorEntry, OSInfo, Report, Stats, TargetInfo, ToolInfo
-from seawall.policy.gate import filter_severities, gate_from_flags
-from seawall.report.output import parse_output_specs, write_outputs
+from seawall.policy.gate import gate_from_flags
+from seawall.report.output import parse_output_specs
+from seawall.sources.interface import SourceOptions, Target
 
 
-def sbom_report(content: SbomContent, ref: str, db_dir: str | None,
-                ignore_unfixed: bool) -> Report:
-    """The report of an SBOM: its packages and their vulnerability findings (an error
-    entry instead of findings when there is no usable database)."""
-    from seawall.analyzers.vuln.database_match import match_with_database
-    from seawall.analyzers.vuln.matching.matcher import MatchOptions
+def open_sbom(path: str, _options: SourceOptions | None = None) -> Target:
+    """The SBOM at ``path`` as a scan target (bad input raises a one-line error)."""
+    from seawall.sources.document_targets import SbomTarget
 
-    started = time.monotonic()
-    os_info: OSInfo | None = content.os
-    report = Report(
-        target=TargetInfo(kind="sbom", ref=ref, os=os_info,
-                          extra={"sbom_format": content.format, "described": content.name}),
-        tool=ToolInfo(version=seawall.__version__), packages=content.packages,
+    try:
+        with open(path, "rb") as stream:
+            data = stream.read()
+    except FileNotFoundError:
+        raise NotFoundError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: {exc.strerror or exc}") from None
+    content = read_sbom(data, path)
+    return SbomTarget(
+        ref=path, packages=content.packages, os_info=content.os, skipped=content.skipped,
+        extra={"sbom_format": content.format, "described": content.name},
     )
-    if content.skipped:
-        report.errors.append(ErrorEntry("sbom", f"{content.skipped} components without a "
-                                                "usable purl were skipped"))
-    findings, errors = match_with_database(
-        content.packages, os_info, db_dir, MatchOptions(ignore_unfixed=ignore_unfixed)
-    )
-    report.findings = findings
-    report.errors += errors
-    report.stats = Stats(duration_s=time.monotonic() - started)
-    return report
 
 
 @app.command("sbom-scan")
@@ -52,30 +51,26 @@ def sbom_report(content: SbomContent, ref: str, db_dir: str | None,
               help="File for the formats without their own =FILE.")
 @click.option("--db-dir", envvar="SEAWALL_DB_DIR", type=click.Path(file_okay=False),
               help="Vulnerability database directory (default ~/.cache/seawall/db).")
-@click.option("--ignore-unfixed", is_flag=True, envvar="SEAWALL_IGNORE_UNFIXED",
-              help="Only vulnerabilities that have a fixed version.")
-@click.option("--severity", "-s", help="Only these severities (comma list).")
-@click.option("--exit-code", type=int, help="Exit with this code when findings remain.")
-@click.option("--fail-on", help="Fail (exit 1, or --exit-code) on this severity or worse.")
-def sbom_scan_command(sbom_file: str, formats: tuple[str, ...], output: str | None,
-                      db_dir: str | None, ignore_unfixed: bool, severity: str | None,
-                      exit_code: int | None, fail_on: str | None) -> None:
+@gate_flags
+@policy_flags
+@click.pass_obj
+def sbom_scan_command(obj: GlobalOptions | None, sbom_file: str, formats: tuple[str, ...],
+                      output: str | None, db_dir: str | None, severity: str | None,
+                      exit_code: int | None, fail_on: str | None, allow_incomplete: bool,
+                      **policy_kwargs: Any) -> None:
     """Find known vulnerabilities of the packages listed in SBOM_FILE (CycloneDX or
     SPDX JSON, as seawall, Trivy or Syft write them)."""
+    from seawall.scanning import ScanDriver, ScanOptions
+
     specs = parse_output_specs(formats, output)
     gate, shown = gate_from_flags(exit_code, severity, fail_on)
-    try:
-        with open(sbom_file, "rb") as stream:
-            data = stream.read()
-    except FileNotFoundError:
-        raise NotFoundError(f"{sbom_file}: no such file") from None
-    except OSError as exc:
-        raise InputError(f"{sbom_file}: {exc.strerror or exc}") from None
-    content = read_sbom(data, sbom_file)
-    report = sbom_report(content, sbom_file, db_dir, ignore_unfixed)
-    if not any(spec.format == "table" for spec in specs):  # the table lists errors itself
-        for error in report.errors:
-            click.echo(f"seawall: warning: {error.message}", err=True)
-    shown_report = filter_severities(report, shown)
-    write_outputs([shown_report], specs)
-    sys.exit(gate.exit_status([shown_report]))
+    policy, show_suppressed = policy_from_kwargs(policy_kwargs)
+    options = ScanOptions(scanners=("sbom-vuln",),
+                          analyzer_options={"vuln.db_dir": db_dir} if db_dir else {},
+                          use_cache=False)
+    outcomes = scan_targets(obj, [sbom_file], open_sbom, SourceOptions(),
+                            ScanDriver(options)).outcomes
+    plan = Publication(specs, gate, shown, policy, show_suppressed, allow_incomplete)
+    status = publish(obj, [o.report for o in outcomes], plan)
+    if status:
+        sys.exit(status)

@@ -12,18 +12,18 @@ import dataclasses
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import click
 
 from seawall.cli.app import GlobalOptions, app
-from seawall.cli.policy_options import policy_flags, policy_from_kwargs, suppress
+from seawall.cli.policy_options import gate_flags, policy_flags, policy_from_kwargs
+from seawall.cli.scan_pipeline import Publication, publish, scan_targets
 from seawall.cli.scanner_options import analyzer_options, scanner_flags
-from seawall.errors import InputError, SeawallError
-from seawall.policy.gate import EXIT_INCOMPLETE, filter_severities, gate_from_flags
-from seawall.report.output import parse_output_specs, write_outputs
-from seawall.report.progress import ScanProgress
+from seawall.errors import InputError
+from seawall.policy.gate import gate_from_flags
+from seawall.report.output import parse_output_specs
+from seawall.report.untrusted_text import visible
 from seawall.sources.interface import SourceOptions, Target
 
 log = logging.getLogger(__name__)
@@ -87,14 +87,6 @@ _SCAN_FLAGS: list[Callable[[F], F]] = [
         type=click.Path(dir_okay=False),
         help="File for the formats without their own =FILE.",
     ),
-    click.option("--severity", "-s", help="Only these severities (comma list)."),
-    click.option("--exit-code", type=int, help="Exit with this code when findings remain."),
-    click.option("--fail-on", help="Fail (exit 1, or --exit-code) on this severity or worse."),
-    click.option(
-        "--allow-incomplete",
-        is_flag=True,
-        help="Exit 0 instead of 4 when an analyzer or plugin failed.",
-    ),
     click.option(
         "--cache-dir",
         envvar="SEAWALL_CACHE_DIR",
@@ -116,7 +108,7 @@ def directory_scan_flags(func: F) -> F:
     no registry, engine or platform to choose."""
     for flag in reversed(_SCAN_FLAGS):
         func = flag(func)
-    return policy_flags(scanner_flags(func))
+    return gate_flags(policy_flags(scanner_flags(func)))
 
 
 def _plugin_config(values: Sequence[str]) -> dict[str, dict[str, str]]:
@@ -181,54 +173,20 @@ def run_scan(
         cache_dir=cache_dir,
         use_cache=not kwargs.pop("no_cache"),
     )
-    allow_incomplete = kwargs.pop("allow_incomplete")
+    plan = Publication(specs, gate, shown, policy, show_suppressed,
+                       allow_incomplete=kwargs.pop("allow_incomplete"))
     source_opts = _source_options(kwargs, cache_dir)
     plugins = select_plugins(options.plugins, options)
     driver = ScanDriver(options, plugins, command_types)
-    quiet = bool(obj and obj.quiet)
-
-    with ScanProgress(len(refs), f"scanning {refs[0]}", quiet) as progress:
-
-        def one(ref: str) -> Any:
-            try:
-                with opener(ref, source_opts) as target:
-                    outcome = driver.scan(target)
-            except SeawallError as exc:
-                if len(refs) == 1:
-                    raise
-                # One bad reference must not cost the reports of the good ones.
-                return exc
-            finally:
-                progress.advance(f"scanned {ref}")
-            return outcome
-
-        if options.jobs > 1 and len(refs) > 1:
-            with ThreadPoolExecutor(min(options.jobs, len(refs))) as pool:
-                results = list(pool.map(one, refs))
-        else:
-            results = [one(ref) for ref in refs]
-    unopened = [
-        (ref, r) for ref, r in zip(refs, results, strict=True) if isinstance(r, SeawallError)
-    ]
-    outcomes = [r for r in results if not isinstance(r, SeawallError)]
-    for _ref, exc in unopened:
-        click.echo("seawall: " + " ".join(str(exc).split()), err=True)
-    if not outcomes:
-        sys.exit(max(exc.exit_code for _ref, exc in unopened))
-    reports = suppress([filter_severities(o.report, shown) for o in outcomes], policy)
-    write_outputs(reports, specs, show_suppressed=show_suppressed)
-    failures = sorted({f for o in outcomes for f in o.failures})
-    if failures and not quiet:
-        click.echo(
-            f"seawall: warning: scan incomplete ({', '.join(failures)}); see the report's errors",
-            err=True,
-        )
-    status = gate.exit_status(reports)
-    if not status and failures and not allow_incomplete:
-        status = EXIT_INCOMPLETE
-    if unopened:
+    batch = scan_targets(obj, refs, opener, source_opts, driver, options.jobs)
+    for exc in batch.unopened:
+        click.echo("seawall: " + " ".join(visible(str(exc)).split()), err=True)
+    if not batch.outcomes:
+        sys.exit(max(exc.exit_code for exc in batch.unopened))
+    status = publish(obj, [o.report for o in batch.outcomes], plan)
+    if batch.unopened:
         # A target that could not be opened is bad input, whatever the others gave.
-        status = max(exc.exit_code for _ref, exc in unopened)
+        status = max(exc.exit_code for exc in batch.unopened)
     if status:
         # Not click's Exit: seawall.cli.main runs click with standalone_mode=False,
         # which turns Exit into a return value that main() does not pass on.
@@ -262,9 +220,7 @@ def _dir_opener(
     def open_dir(ref: str, opts: SourceOptions) -> Target:
         target = open_rootfs(ref, skip_dirs, default_skips, opts.cache_dir or _cache_root())
         if isinstance(target, HostTarget) and default_skips and not quiet:
-            listed = ", ".join(
-                "".join(c if c.isprintable() else repr(c)[1:-1] for c in s.path)
-                for s in target.skipped)
+            listed = ", ".join(visible(s.path) for s in target.skipped)
             click.echo(f"seawall: host scan skips {listed} (engine storage, caches, pseudo, "
                        "network and container mounts; --no-default-skips walks them)",
                        err=True)

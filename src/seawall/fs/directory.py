@@ -11,7 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
 from seawall.fs.interface import FileInfo, FileType
@@ -222,37 +222,60 @@ class DirectoryFileSystem:
         except OSError:
             return False
 
-    def walk(self, top: str = "/") -> Iterator[FileInfo]:
+    def walk(
+        self, top: str = "/", onerror: Callable[[OSError], None] | None = None
+    ) -> Iterator[FileInfo]:
         """Every entry below ``top`` depth-first in sorted order, lstat semantics;
-        symlinked directories (and pruned paths) are not descended."""
+        symlinked directories (and pruned paths) are not descended. A directory that
+        cannot be opened or listed (EACCES, EIO ...) goes to ``onerror``, named by its
+        path inside the root; entries that vanish while a live tree is walked do not."""
         res = self._resolve(top, True)
         if not stat.S_ISDIR(res.node.st_mode):  # type: ignore[union-attr]
             raise os_error(errno.ENOTDIR, top)
         fd = self._open_fd(res.path, _DIR_FLAGS)
         shown = normalize_path(top)
-        yield from self._walk_fd(fd, shown, res.path)
+        yield from self._walk_fd(fd, shown, res.path, onerror)
 
-    def _walk_fd(self, fd: int, shown: str, canonical: str) -> Iterator[FileInfo]:
+    def _walk_fd(
+        self,
+        fd: int,
+        shown: str,
+        canonical: str,
+        onerror: Callable[[OSError], None] | None,
+    ) -> Iterator[FileInfo]:
         """Walk an open directory fd (closed when done); ``shown`` is the path the
         caller sees, ``canonical`` the resolved one (they differ under a symlinked top)."""
+
+        def failed(exc: OSError, path: str) -> None:
+            # ENOENT: vanished while walking a live tree; ELOOP: replaced by a symlink
+            # meanwhile (not followed, by design). Anything else: we could not look.
+            if onerror is not None and exc.errno not in (errno.ENOENT, errno.ELOOP):
+                onerror(OSError(exc.errno, exc.strerror, path))
+
         try:
-            with os.scandir(fd) as it:
-                entries = sorted(it, key=lambda e: e.name)
+            try:
+                with os.scandir(fd) as it:
+                    entries = sorted(it, key=lambda e: e.name)
+            except OSError as exc:
+                failed(exc, shown)
+                return
             proc_dir = f"/proc/self/fd/{fd}/"
             for entry in entries:
+                child_shown = join_path(shown, entry.name)
                 try:
                     st = entry.stat(follow_symlinks=False)
-                except OSError:
-                    continue  # vanished while walking a live tree
-                child_shown = join_path(shown, entry.name)
+                except OSError as exc:
+                    failed(exc, child_shown)
+                    continue
                 child_canon = join_path(canonical, entry.name)
                 yield self._info(child_shown, st, proc_dir + entry.name)
                 if stat.S_ISDIR(st.st_mode) and child_canon not in self._prune:
                     try:
                         child_fd = os.open(entry.name, _DIR_FLAGS, dir_fd=fd)
-                    except OSError:
-                        continue  # unreadable or replaced by a symlink meanwhile
-                    yield from self._walk_fd(child_fd, child_shown, child_canon)
+                    except OSError as exc:
+                        failed(exc, child_shown)
+                        continue
+                    yield from self._walk_fd(child_fd, child_shown, child_canon, onerror)
         finally:
             os.close(fd)
 

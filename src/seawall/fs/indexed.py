@@ -14,7 +14,7 @@ import errno
 import io
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import BinaryIO, Protocol
 
 from seawall.fs.byte_range import ByteRangeReader
@@ -332,9 +332,12 @@ class IndexedFileSystem:
             return False
         return True
 
-    def walk(self, top: str = "/") -> Iterator[FileInfo]:
+    def walk(
+        self, top: str = "/", onerror: Callable[[OSError], None] | None = None
+    ) -> Iterator[FileInfo]:
         """Every entry below ``top``, depth-first in sorted order, lstat semantics;
-        symlinked directories are not descended."""
+        symlinked directories are not descended. (An index has nothing unreadable:
+        ``onerror`` is never called.)"""
         canonical, e = self._entry(top)
         if e[E_TYPE] != T_DIR:
             raise os_error(errno.ENOTDIR, top)

@@ -13,7 +13,7 @@ Errors use Python's own ``OSError`` subclasses so callers can write ordinary cod
 from __future__ import annotations
 
 import stat as stat_module
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import BinaryIO, Protocol, runtime_checkable
@@ -126,9 +126,14 @@ class FileSystem(Protocol):
         """Sorted names in a directory (symlinks to directories followed)."""
         ...
 
-    def walk(self, top: str = "/") -> Iterator[FileInfo]:
+    def walk(
+        self, top: str = "/", onerror: Callable[[OSError], None] | None = None
+    ) -> Iterator[FileInfo]:
         """Every entry under ``top`` (not ``top`` itself), depth-first in sorted order,
-        reported with :meth:`lstat` semantics; symlinked directories are not descended."""
+        reported with :meth:`lstat` semantics; symlinked directories are not descended.
+        A directory or entry that cannot be read below ``top`` is passed to ``onerror``
+        (its ``filename`` the path inside the target) and the walk goes on; without
+        ``onerror`` it is skipped silently."""
         ...
 
     def exists(self, path: str) -> bool:

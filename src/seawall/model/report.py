@@ -124,6 +124,13 @@ class Report:
     suppressed: list[Finding] = field(default_factory=list)
     """Findings hidden by ignore files, VEX, baselines or inline exceptions."""
 
+    @property
+    def complete(self) -> bool:
+        """True when the scan looked everywhere it was asked to: any error entry (an
+        analyzer, plugin, layer, file or directory that could not be read) makes the
+        report incomplete, and an incomplete report fails the gate with exit 4."""
+        return not self.errors
+
     def to_dict(self) -> dict[str, Any]:
         """JSON form with stable ordering (the same scan gives the same bytes)."""
         out: dict[str, Any] = {
@@ -133,6 +140,7 @@ class Report:
             "packages": [p.to_dict() for p in sorted(self.packages, key=Package.sort_key)],
             "findings": [f.to_dict() for f in sorted(self.findings, key=Finding.sort_key)],
             "errors": [e.to_dict() for e in self.errors],
+            "complete": self.complete,
             "stats": self.stats.to_dict(),
         }
         if self.suppressed:

@@ -10,7 +10,7 @@ import errno
 import io
 import itertools
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from typing import Any, BinaryIO
 
@@ -250,8 +250,11 @@ class RemoteFileSystem:
         """True when ``stat`` would succeed."""
         return bool(self._call("fs.exists", {"path": path})["exists"])
 
-    def walk(self, top: str = "/") -> Iterator[FileInfo]:
-        """Every entry under ``top``, fetched a page at a time."""
+    def walk(
+        self, top: str = "/", onerror: Callable[[OSError], None] | None = None
+    ) -> Iterator[FileInfo]:
+        """Every entry under ``top``, fetched a page at a time (the host reports what
+        it could not read in the scan's errors; ``onerror`` is never called here)."""
         params: dict[str, Any] = {"top": top, "limit": 5000}
         while True:
             page = self._call("fs.walk", dict(params))

@@ -7,9 +7,10 @@ of SEV or worse (exit 1 unless ``--exit-code`` says otherwise). Exit codes of a 
 * ``0`` -- no gate tripped (findings alone never fail a scan);
 * ``N`` -- the gate tripped (``--exit-code``, default 1 with ``--fail-on``);
 * ``2`` -- bad input (reference, flag, file), with a one-line reason;
-* ``4`` -- the scan is incomplete: an analyzer or plugin failed (crash, timeout,
-  garbage), see the report's ``errors``; ``--allow-incomplete`` turns this into 0.
-  A tripped gate wins over 4.
+* ``4`` -- the scan is incomplete: it could not look everywhere it was asked to (an
+  analyzer or plugin failed, no or a corrupt vulnerability DB, an unreadable file or
+  directory, a configuration file that could not be parsed): any entry in a report's
+  ``errors``. ``--allow-incomplete`` turns this into 0. A tripped gate wins over 4.
 """
 
 from __future__ import annotations
@@ -61,8 +62,24 @@ class Gate:
         return [f for r in reports for f in r.findings if f.severity in self.severities]
 
     def exit_status(self, reports: Sequence[Report]) -> int:
-        """``exit_code`` when tripped, else 0."""
+        """``exit_code`` when tripped, else 0 (completeness is not looked at)."""
         return self.exit_code if self.failing(reports) else EXIT_OK
+
+    def verdict(self, reports: Sequence[Report], allow_incomplete: bool = False) -> int:
+        """The exit status of a scan: ``exit_code`` when tripped, else
+        :data:`EXIT_INCOMPLETE` when a report is incomplete (unless
+        ``allow_incomplete``), else 0."""
+        status = self.exit_status(reports)
+        if status:
+            return status
+        if not allow_incomplete and incomplete(reports):
+            return EXIT_INCOMPLETE
+        return EXIT_OK
+
+
+def incomplete(reports: Sequence[Report]) -> bool:
+    """True when any report could not look everywhere it was asked to."""
+    return any(not r.complete for r in reports)
 
 
 def gate_from_flags(

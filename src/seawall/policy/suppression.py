@@ -1,5 +1,7 @@
 """What a report hides before the gate looks at it: unfixed vulnerabilities
-(``--ignore-unfixed``), ignore-file entries, OpenVEX statements and a baseline.
+(``--ignore-unfixed``), ignore-file entries, OpenVEX statements, a baseline, and the
+live exceptions analyzers marked on findings (``extra["exception"]``: inline IaC
+annotations and comments, ``seawall config --exceptions``).
 
 Suppressed findings are not dropped: they move to ``Report.suppressed`` with
 ``extra["suppressed_by"]`` saying which rule hid them, so they are counted in every
@@ -78,6 +80,11 @@ class SuppressionPolicy:
 
     def _reason(self, finding: Finding, report: Report,
                 expired: dict[str, IgnoreRule]) -> dict[str, Any] | None:
+        exception = finding.extra.get("exception")
+        if isinstance(exception, dict):  # an analyzer's own live exception (IaC inline)
+            return {"kind": "exception",
+                    "statement": exception.get("reason") or exception.get("origin") or "",
+                    "origin": exception.get("origin")}
         if self.ignore_unfixed and is_unfixed(finding):
             return {"kind": "unfixed", "statement": "no fixed version (--ignore-unfixed)"}
         lapsed = None
@@ -102,7 +109,7 @@ class SuppressionPolicy:
     def apply(self, report: Report) -> SuppressionOutcome:
         """A copy of ``report`` with the suppressed findings moved to ``suppressed``."""
         expired: dict[str, IgnoreRule] = {}
-        if not self.active:
+        if not self.active and not any("exception" in f.extra for f in report.findings):
             return SuppressionOutcome(report, [])
         kept: list[Finding] = []
         hidden: list[Finding] = list(report.suppressed)

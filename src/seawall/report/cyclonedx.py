@@ -142,6 +142,20 @@ def _match_refs(finding: Finding, by_purl: dict[str, list[str]],
             if pkg.type is None or typ == pkg.type]
 
 
+#: Error entries copied into a BOM per target (the JSON report has them all).
+MAX_ERROR_PROPERTIES = 50
+
+
+def _completeness(report: Report) -> list[Property]:
+    """``seawall:scan:complete`` and, for an incomplete scan, its errors: a BOM of a
+    scan that could not look everywhere must not pass for a whole inventory."""
+    props = [Property(name=f"{PROPERTY_PREFIX}scan:complete",
+                      value="true" if report.complete else "false")]
+    props += [Property(name=f"{PROPERTY_PREFIX}scan:error", value=f"{e.scope}: {e.message}")
+              for e in report.errors[:MAX_ERROR_PROPERTIES]]
+    return props
+
+
 def build_bom(reports: Sequence[Report], include_vulnerabilities: bool = True) -> Bom:
     """A CycloneDX :class:`Bom` for one or more reports (several targets become
     top-level components, each holding its packages)."""
@@ -157,7 +171,8 @@ def build_bom(reports: Sequence[Report], include_vulnerabilities: bool = True) -
             bom_ref=f"target:{index}:{target.ref}",
             properties=[Property(name=f"{PROPERTY_PREFIX}target:kind", value=target.kind)]
             + ([Property(name=f"{PROPERTY_PREFIX}target:digest", value=target.digest)]
-               if target.digest else []),
+               if target.digest else [])
+            + _completeness(report),
         )
         children: list[Component] = []
         os_component: Component | None = None

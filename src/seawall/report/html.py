@@ -5,7 +5,10 @@ reader filters by severity, category, target and free text.
 
 The report travels inside the page as JSON (``<script type="application/json">``);
 the script builds the table from it. A Content-Security-Policy forbids the page from
-loading anything at all, so an opened report never calls home.
+loading anything at all, so an opened report never calls home. Every string is made
+visible (:mod:`seawall.report.untrusted_text`: controls, bidi overrides and non-UTF-8
+bytes escaped) before it is HTML-escaped or embedded; an incomplete scan says so at
+the top of the page.
 """
 
 from __future__ import annotations
@@ -13,14 +16,31 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
 from seawall import __version__
 from seawall.model.report import Report
 from seawall.report.html_assets import SCRIPT, STYLE
 from seawall.report.interface import Renderer, RenderOptions, register_renderer
+from seawall.report.untrusted_text import visible
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
+
+
+def visible_strings(value: Any) -> Any:
+    """``value`` (a JSON document) with every string, keys included, made visible."""
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, dict):
+        return {visible_strings(k): visible_strings(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [visible_strings(v) for v in value]
+    return value
+
+
+def _text(value: str) -> str:
+    """Untrusted text as HTML character data."""
+    return html.escape(visible(value))
 
 
 def embedded_json(reports: Sequence[Report], show_suppressed: bool) -> str:
@@ -30,7 +50,7 @@ def embedded_json(reports: Sequence[Report], show_suppressed: bool) -> str:
         doc = report.to_dict()
         if not show_suppressed:
             doc.pop("suppressed", None)
-        docs.append(doc)
+        docs.append(visible_strings(doc))
     payload = {
         "reports": docs,
         "suppressed_total": sum(len(r.suppressed) for r in reports),
@@ -47,9 +67,12 @@ def html_page(reports: Sequence[Report], show_suppressed: bool = False) -> str:
     errors = [f"{e.scope}: {e.message}" for r in reports for e in r.errors]
     error_block = ""
     if errors:
-        items = "".join(f"<li>{html.escape(e)}</li>" for e in errors[:50])
-        error_block = (f'<div class="errors"><strong>The scan is incomplete</strong>'
-                       f"<ul>{items}</ul></div>")
+        items = "".join(f"<li>{_text(e)}</li>" for e in errors[:50])
+        more = f"<li>… and {len(errors) - 50} more</li>" if len(errors) > 50 else ""
+        error_block = (f'<div class="errors" id="incomplete"><strong>The scan is incomplete: '
+                       f"what could not be read was not scanned ({len(errors)} "
+                       f"error{'s' if len(errors) != 1 else ''})</strong>"
+                       f"<ul>{items}{more}</ul></div>")
     suppressed_block = ""
     if show_suppressed and any(r.suppressed for r in reports):
         suppressed_block = (
@@ -58,8 +81,8 @@ def html_page(reports: Sequence[Report], show_suppressed: bool = False) -> str:
             "</table>"
         )
     generated = " · ".join(
-        f"{html.escape(r.target.kind)} {html.escape(r.target.ref)}"
-        + (f" ({html.escape(r.target.os.family)} {html.escape(r.target.os.version)})"
+        f"{_text(r.target.kind)} {_text(r.target.ref)}"
+        + (f" ({_text(r.target.os.family)} {_text(r.target.os.version)})"
            if r.target.os else "")
         for r in reports
     )
@@ -70,7 +93,7 @@ def html_page(reports: Sequence[Report], show_suppressed: bool = False) -> str:
 <meta http-equiv="Content-Security-Policy" content="{CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="seawall {html.escape(__version__)}">
-<title>{html.escape(title[:200])}</title>
+<title>{_text(title[:200])}</title>
 <style>{STYLE}</style>
 </head>
 <body>

@@ -17,6 +17,7 @@ from seawall.model.finding import Finding
 from seawall.model.report import Report
 from seawall.report.finding_display import location_text, package_text
 from seawall.report.interface import Renderer, RenderOptions, register_renderer
+from seawall.report.untrusted_text import visible
 
 
 def _case_name(finding: Finding) -> str:
@@ -24,7 +25,7 @@ def _case_name(finding: Finding) -> str:
     name = f"[{finding.severity.value}] {finding.rule_id}"
     if finding.package is not None:
         name += f" {finding.package.name}"
-    return f"{name} {where}".strip()
+    return visible(f"{name} {where}".strip())
 
 
 def _failure_text(finding: Finding) -> str:
@@ -41,7 +42,7 @@ def _failure_text(finding: Finding) -> str:
         lines.append(f"Remediation: {finding.remediation}")
     lines += [f"Reference: {r}" for r in finding.references[:5]]
     lines.append(f"Finding id: {finding.id}")
-    return "\n".join(lines)
+    return visible("\n".join(lines), multiline=True)
 
 
 def _suite(parent: ET.Element, name: str, seconds: float) -> ET.Element:
@@ -55,10 +56,11 @@ def _count(suite: ET.Element, key: str) -> None:
 
 def junit_tree(reports: Sequence[Report]) -> ET.Element:
     """The ``<testsuites>`` element for ``reports``."""
-    root = ET.Element("testsuites", name="seawall")
+    root = ET.Element("testsuites", name="seawall",
+                      complete="false" if any(r.errors for r in reports) else "true")
     totals = {"tests": 0, "failures": 0, "errors": 0}
     for report in reports:
-        ref = report.target.ref or "(unnamed)"
+        ref = visible(report.target.ref) or "(unnamed)"
         by_category: dict[str, list[Finding]] = {}
         for f in sorted(report.findings, key=Finding.sort_key):
             by_category.setdefault(f.category.value, []).append(f)
@@ -67,7 +69,7 @@ def junit_tree(reports: Sequence[Report]) -> ET.Element:
             for f in by_category[category]:
                 case = ET.SubElement(suite, "testcase", name=_case_name(f),
                                      classname=f"seawall.{category}", time="0")
-                failure = ET.SubElement(case, "failure", message=f.title[:500],
+                failure = ET.SubElement(case, "failure", message=visible(f.title)[:500],
                                         type=f.severity.value)
                 failure.text = _failure_text(f)
                 _count(suite, "tests")
@@ -79,10 +81,12 @@ def junit_tree(reports: Sequence[Report]) -> ET.Element:
                               classname="seawall.scan", time=f"{report.stats.duration_s:.3f}")
                 _count(suite, "tests")
             for err in report.errors:
-                case = ET.SubElement(suite, "testcase", name=err.scope,
+                message = visible(err.message)
+                case = ET.SubElement(suite, "testcase", name=visible(err.scope),
                                      classname="seawall.scan", time="0")
-                error = ET.SubElement(case, "error", message=err.message[:500], type="scan-error")
-                error.text = err.message
+                error = ET.SubElement(case, "error", message=message[:500],
+                                      type="incomplete-scan")
+                error.text = f"The scan is incomplete: this could not be scanned. {message}"
                 _count(suite, "tests")
                 _count(suite, "errors")
     for suite in root:

@@ -1,9 +1,12 @@
 """``--format markdown``: a summary fit for a pull-request comment (GitHub, GitLab
-and Gitea flavoured Markdown): counts by severity, the worst findings in a table, the
-rest behind a ``<details>`` fold, suppressed counts, scan errors."""
+and Gitea flavoured Markdown): an incomplete-scan warning first when there were
+errors, counts by severity, the worst findings in a table, the rest behind a
+``<details>`` fold, suppressed counts. Every untrusted string is made visible
+(:mod:`seawall.report.untrusted_text`) and then Markdown-escaped."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TextIO
 
@@ -19,6 +22,7 @@ from seawall.report.finding_display import (
     suppression_reason,
 )
 from seawall.report.interface import Renderer, RenderOptions, register_renderer
+from seawall.report.untrusted_text import visible
 
 #: Rows in the main table; PR comments over ~65k characters are refused by GitHub.
 TOP_FINDINGS = 20
@@ -26,17 +30,34 @@ MORE_FINDINGS = 200
 _CELL_MAX = 120
 
 
-def cell(text: str, limit: int = _CELL_MAX) -> str:
-    """Text safe inside a table cell: no pipes or newlines breaking the row, capped."""
-    text = " ".join(text.split()).replace("|", "\\|").replace("<", "&lt;")
+#: Markdown punctuation a file name could use to become a link, an image (a tracking
+#: pixel in a PR comment), emphasis, a heading or an @mention.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!~|@])")
+
+
+def _one_line(text: str, limit: int) -> str:
+    text = " ".join(visible(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def cell(text: str, limit: int = _CELL_MAX) -> str:
+    """Untrusted text as literal Markdown inside a table cell: controls made visible,
+    one line, every Markdown metacharacter backslash-escaped; capped."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", _one_line(text, limit))
+    return escaped.replace("<", "&lt;").replace(">", "&gt;")
+
+
+def code(text: str, limit: int = 60) -> str:
+    """Untrusted text as a code span in a table cell (no backtick can close it, no
+    pipe can end the cell)."""
+    return "`" + _one_line(text, limit).replace("`", "'").replace("|", "\\|") + "`"
 
 
 def _table(findings: Sequence[Finding]) -> list[str]:
     lines = ["| Severity | Rule | Title | Location | Package |", "|---|---|---|---|---|"]
     for f in findings:
         lines.append(
-            f"| {f.severity.value.upper()} | `{cell(f.rule_id, 60)}` | {cell(f.title)} "
+            f"| {f.severity.value.upper()} | {code(f.rule_id)} | {cell(f.title)} "
             f"| {cell(location_text(f), 80)} | {cell(package_text(f), 60)} |"
         )
     return lines
@@ -46,8 +67,16 @@ def markdown_summary(reports: Sequence[Report], show_suppressed: bool = False) -
     """The comment text."""
     findings = all_findings(reports)
     suppressed = all_suppressed(reports)
-    targets = ", ".join(f"`{cell(r.target.ref, 100)}`" for r in reports) or "nothing"
+    targets = ", ".join(code(r.target.ref, 100) for r in reports) or "nothing"
     out = [f"## seawall: {len(findings)} finding{'s' if len(findings) != 1 else ''}", ""]
+    errors = [(r.target.ref, e) for r in reports for e in r.errors]
+    if errors:
+        out.append(f"> **Warning: the scan is incomplete** ({len(errors)} error(s)): what "
+                   "could not be read was not scanned.")
+        out += [f"> - {code(e.scope)}: {cell(e.message, 200)}" for _, e in errors[:20]]
+        if len(errors) > 20:
+            out.append(f"> - … and {len(errors) - 20} more (see the full report)")
+        out.append("")
     out.append(f"Scanned {targets}.")
     out.append("")
     counts = severity_counter(findings)
@@ -81,13 +110,8 @@ def markdown_summary(reports: Sequence[Report], show_suppressed: bool = False) -
                    "(ignore file, VEX, baseline or exceptions).")
         if show_suppressed:
             out += ["", "| Rule | Title | Why |", "|---|---|---|"]
-            out += [f"| `{cell(f.rule_id, 60)}` | {cell(f.title)} | {cell(suppression_reason(f))} |"
+            out += [f"| {code(f.rule_id)} | {cell(f.title)} | {cell(suppression_reason(f))} |"
                     for f in suppressed[:MORE_FINDINGS]]
-        out.append("")
-    errors = [(r.target.ref, e) for r in reports for e in r.errors]
-    if errors:
-        out.append(f"> **Warning:** the scan is incomplete ({len(errors)} error(s)):")
-        out += [f"> - `{cell(e.scope, 60)}`: {cell(e.message, 200)}" for _, e in errors[:20]]
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 

@@ -1,12 +1,13 @@
 """Where reports go: ``--format FMT`` (repeatable, ``FMT=FILE`` to send one format to
-a file) and ``--output FILE`` (the file for formats without their own)."""
+a file) and ``--output FILE`` (the file for formats without their own); how a FILE is
+written is :mod:`seawall.report.output_destination`'s business."""
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TextIO
@@ -14,6 +15,7 @@ from typing import TextIO
 from seawall.errors import InputError
 from seawall.model.report import Report
 from seawall.report.interface import RenderOptions, get_renderer, load_renderers
+from seawall.report.output_destination import encode_report, write_destination
 
 
 @dataclass(frozen=True)
@@ -64,26 +66,36 @@ def write_outputs(
     stdout: TextIO | None = None,
     show_suppressed: bool = False,
 ) -> None:
-    """Render every spec. Files are written to a temporary name and renamed, so a
-    reader never sees half a report. ``show_suppressed`` lists suppressed findings
-    in the formats that otherwise only count them."""
+    """Render every spec. Files are written by
+    :func:`~seawall.report.output_destination.write_destination` (regular files
+    atomically, devices and FIFOs into, no temporary file left behind on failure).
+    ``show_suppressed`` lists suppressed findings in the formats that otherwise only
+    count them."""
     for spec in specs:
         renderer = get_renderer(spec.format)
         if spec.path is None or spec.path == "-":
             stream = stdout or sys.stdout
-            width = shutil.get_terminal_size().columns if _color_for(stream) else None
             color = _color_for(stream)
+            width = shutil.get_terminal_size().columns if color else None
+            buffer = io.StringIO()
             renderer.render(
-                reports, stream, RenderOptions(color, width, show_suppressed=show_suppressed)
+                reports, buffer, RenderOptions(color, width, show_suppressed=show_suppressed)
             )
-            stream.flush()
+            _write_stream(stream, buffer.getvalue())
             continue
-        directory = os.path.dirname(os.path.abspath(spec.path))
-        try:
-            os.makedirs(directory, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=directory, prefix=".seawall-")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                renderer.render(reports, fh, RenderOptions(show_suppressed=show_suppressed))
-            os.replace(tmp, spec.path)
-        except OSError as exc:
-            raise InputError(f"cannot write {spec.path}: {exc.strerror or exc}") from None
+        buffer = io.StringIO()
+        renderer.render(reports, buffer, RenderOptions(show_suppressed=show_suppressed))
+        write_destination(spec.path, encode_report(buffer.getvalue()))
+
+
+def _write_stream(stream: TextIO, text: str) -> None:
+    """Write to stdout: as bytes when it has a binary buffer (so a lone surrogate in a
+    JSON report cannot raise UnicodeEncodeError halfway through), else as text."""
+    binary = getattr(stream, "buffer", None)
+    if binary is None:
+        stream.write(text)
+        stream.flush()
+        return
+    stream.flush()
+    binary.write(encode_report(text))
+    binary.flush()

@@ -159,7 +159,8 @@ def sarif_run(report: Report, show_suppressed: bool = False) -> dict[str, Any]:
             ]
         results.append(result)
     target = report.target
-    run_props: dict[str, Any] = {"target": target.to_dict(), "suppressed": len(report.suppressed)}
+    run_props: dict[str, Any] = {"target": target.to_dict(), "suppressed": len(report.suppressed),
+                                 "complete": report.complete}
     run: dict[str, Any] = {
         "tool": {
             "driver": {

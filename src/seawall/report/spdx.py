@@ -163,6 +163,13 @@ def spdx_document(reports: Sequence[Report], created: dt.datetime | None = None)
         "packages": packages,
         "relationships": relationships,
     }
+    errors = [f"{r.target.ref}: {e.scope}: {e.message}" for r in reports for e in r.errors]
+    if errors:
+        # SPDX 2.3 has no completeness field: the creation comment carries it.
+        doc["creationInfo"]["comment"] = (
+            f"INCOMPLETE scan ({len(errors)} errors): what could not be read is not listed. "
+            + " | ".join(errors[:50])
+        )
     if extracted:
         doc["hasExtractedLicensingInfos"] = [
             {"licenseId": ref, "name": value,

@@ -1,5 +1,10 @@
 """``--format table`` (the default): findings grouped by target, category and
-severity as rich tables; colours only on a terminal; one summary line at the end."""
+severity as rich tables; colours only on a terminal; one summary line at the end.
+
+An incomplete scan says so first: the first line of the output is the warning, and
+each target lists its errors right under its header. Every string from the scanned
+artifact or a user's file is shown through :func:`~seawall.report.untrusted_text.visible`.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from seawall.model.finding import Finding, Severity
 from seawall.model.report import Report
 from seawall.report.finding_display import suppression_reason
 from seawall.report.interface import Renderer, RenderOptions, register_renderer
+from seawall.report.untrusted_text import visible
 
 SEVERITY_STYLE = {
     Severity.CRITICAL: "bold red",
@@ -36,13 +42,15 @@ _UNBOUNDED_WIDTH = 100_000
 
 
 def truncate(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` characters with an ellipsis."""
-    text = " ".join(text.split())
+    """``text`` made visible and cut to ``limit`` characters with an ellipsis."""
+    text = " ".join(visible(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def truncate_middle(text: str, limit: int) -> str:
-    """Paths keep both ends (``/usr/lib/…/libssl.so.3``): the middle goes."""
+    """Paths keep both ends (``/usr/lib/…/libssl.so.3``): the middle goes (the text
+    is made visible first)."""
+    text = visible(text)
     if len(text) <= limit:
         return text
     head = (limit - 1) // 2
@@ -93,22 +101,38 @@ def summary_line(reports: Sequence[Report]) -> str:
     targets = f"{len(reports)} target{'s' if len(reports) != 1 else ''}"
     suppressed = sum(len(r.suppressed) for r in reports)
     hidden = f", {suppressed} suppressed" if suppressed else ""
+    verdict = "INCOMPLETE scan, " if errors else ""
     return (
-        f"{targets}: {len(findings)} finding{'s' if len(findings) != 1 else ''} "
+        f"{verdict}{targets}: {len(findings)} finding{'s' if len(findings) != 1 else ''} "
         f"({severity_counts(findings)}){hidden}, {packages} packages, {errors} errors, "
         f"{seconds:.1f}s"
+    )
+
+
+def incomplete_banner(reports: Sequence[Report]) -> str | None:
+    """The warning the output starts with when a scan could not look everywhere it
+    was asked to (None when every report is complete)."""
+    failed = [r for r in reports if r.errors]
+    if not failed:
+        return None
+    errors = sum(len(r.errors) for r in failed)
+    which = "" if len(reports) == 1 else f" in {len(failed)} of {len(reports)} targets"
+    return (
+        f"WARNING: the scan is INCOMPLETE: {errors} error{'s' if errors != 1 else ''}{which} "
+        "(listed under each target); what could not be read was not scanned, so "
+        '"no findings" below does not mean clean.'
     )
 
 
 def _target_header(report: Report) -> Text:
     t = report.target
     text = Text()
-    text.append(t.ref or "(unnamed)", style="bold")
-    text.append(f" ({t.kind})")
+    text.append(visible(t.ref) or "(unnamed)", style="bold")
+    text.append(f" ({visible(t.kind)})")
     if t.digest:
-        text.append(f" {_short(t.digest)}")
+        text.append(f" {visible(_short(t.digest))}")
     if t.os is not None:
-        text.append(f" {t.os.family} {t.os.version}")
+        text.append(f" {visible(t.os.family)} {visible(t.os.version)}")
     return text
 
 
@@ -133,6 +157,10 @@ class TableRenderer(Renderer):
             emoji=False,
         )
         self._full_cells = not options.color and not options.width
+        banner = incomplete_banner(reports)
+        if banner:
+            console.print(Text(banner, style="bold yellow"), soft_wrap=True)
+            console.print()
         for report in reports:
             self._render_target(console, report)
             if options.show_suppressed and report.suppressed:
@@ -148,18 +176,25 @@ class TableRenderer(Renderer):
         table.add_column("Why", max_width=TITLE_MAX, overflow="ellipsis")
         for f in sorted(report.suppressed, key=Finding.sort_key):
             table.add_row(Text(f.severity.value.upper(), style=SEVERITY_STYLE[f.severity]),
-                          Text(f.rule_id), Text(truncate(f.title, TITLE_MAX)),
-                          Text(suppression_reason(f)))
+                          Text(visible(f.rule_id)), Text(truncate(f.title, TITLE_MAX)),
+                          Text(truncate(suppression_reason(f), TITLE_MAX * 2)))
         console.print(table)
         console.print()
 
     def _render_target(self, console: Console, report: Report) -> None:
         console.print(_target_header(report))
+        if report.errors:
+            console.print(
+                Text(f"  INCOMPLETE: {len(report.errors)} errors:", style="bold yellow")
+            )
+            for e in report.errors:
+                console.print(Text(f"    {visible(e.scope)}: {visible(e.message)}"),
+                              soft_wrap=True)
         by_category: dict[str, list[Finding]] = {}
         for f in sorted(report.findings, key=Finding.sort_key):
             by_category.setdefault(f.category.value, []).append(f)
         if not by_category:
-            console.print("  no findings")
+            console.print("  no findings" + (" in what could be read" if report.errors else ""))
         for category in sorted(by_category):
             findings = by_category[category]
             table = Table(
@@ -180,16 +215,13 @@ class TableRenderer(Renderer):
             for f in findings:
                 row = [
                     Text(f.severity.value.upper(), style=SEVERITY_STYLE[f.severity]),
-                    Text(f.rule_id),
+                    Text(visible(f.rule_id)),
                     Text(truncate(f.title, TITLE_MAX * 2)),
-                    Text(_location(f) if full else truncate_middle(_location(f), LOCATION_MAX * 2)),
+                    Text(visible(_location(f)) if full
+                         else truncate_middle(_location(f), LOCATION_MAX * 2)),
                 ]
                 if len(table.columns) == 5:
                     row.append(Text(truncate(_package(f), PACKAGE_MAX * 2)))
                 table.add_row(*row)
             console.print(table)
-        if report.errors:
-            console.print(Text(f"errors ({len(report.errors)}):", style="bold yellow"))
-            for e in report.errors:
-                console.print(Text(f"  {e.scope}: {e.message}"), soft_wrap=True)
         console.print()

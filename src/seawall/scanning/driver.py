@@ -49,7 +49,8 @@ class ScanOutcome:
 
     report: Report
     failures: list[str] = field(default_factory=list)
-    """Scopes (``analyzer:x``, ``plugin:y``, ``layer:z``) that did not complete."""
+    """Scopes (``analyzer:x``, ``plugin:y``, ``layer:z``) that did not complete: every
+    scope of the report's ``errors``."""
     cache_hits: int = 0
     """(layer, analyzer) pairs answered from the cache."""
     analyzed_layers: int = 0
@@ -57,7 +58,7 @@ class ScanOutcome:
 
     @property
     def complete(self) -> bool:
-        """True when every analyzer and plugin finished cleanly."""
+        """True when every analyzer and plugin finished cleanly and reported no error."""
         return not self.failures
 
 
@@ -124,6 +125,7 @@ class ScanDriver:
                 continue
             report.findings.extend(result.findings)
             report.packages.extend(result.packages)
+            report.target.extra.update(result.target_extra)
             errors += result.errors
         errors += ctx.errors
 
@@ -136,6 +138,11 @@ class ScanDriver:
 
         report.findings = _dedupe(report.findings)
         report.packages = _merge_packages(report.packages)
+        # A returned error is a failure too (a missing DB, an unreadable file): the
+        # report's errors and the outcome's failures say the same thing.
+        scoped = {e.scope for e in errors}
+        errors += [ErrorEntry(s, "did not complete") for s in sorted(failures - scoped)]
+        failures |= scoped
         report.errors = errors
         report.stats = Stats(
             duration_s=time.monotonic() - started,

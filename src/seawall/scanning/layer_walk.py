@@ -10,7 +10,8 @@ from seawall.fs.interface import FileSystem
 from seawall.model.report import ErrorEntry
 from seawall.scanning.result_cache import LayerWalkStats
 
-#: Exceptions reported per analyzer and walk before the rest are only counted.
+#: Exceptions reported per analyzer and walk (and unreadable entries per walk) before
+#: the rest are only counted.
 MAX_ERRORS_PER_ANALYZER = 10
 
 
@@ -63,8 +64,22 @@ def walk_filesystem(
     budget = _ErrorBudget(out)
     where = f"layer {layer}" if layer else "the target"
     active = list(analyzers)
+    scope = f"layer:{layer}" if layer else "target"
+    unreadable_count = 0
+
+    def unreadable(exc: OSError) -> None:
+        # Not looked at = not scanned: an error entry, so the scan is incomplete (and
+        # the walk's results are not cached as if they were the whole layer).
+        nonlocal unreadable_count
+        out.complete = False
+        unreadable_count += 1
+        if unreadable_count <= MAX_ERRORS_PER_ANALYZER:
+            out.errors.append(
+                ErrorEntry(scope, f"{exc.filename}: cannot read: {exc.strerror}")
+            )
+
     try:
-        for info in fs.walk("/"):
+        for info in fs.walk("/", onerror=unreadable):
             if info.is_file():
                 out.stats.files += 1
                 out.stats.bytes += max(info.size, 0)
@@ -89,8 +104,9 @@ def walk_filesystem(
                     out.results[name][path] = result
     except Exception as exc:  # a corrupt layer or unreadable tree: keep what we have
         out.complete = False
-        out.errors.append(
-            ErrorEntry(f"layer:{layer}" if layer else "target", f"walk failed: {exc}")
-        )
+        out.errors.append(ErrorEntry(scope, f"walk failed: {exc}"))
+    if unreadable_count > MAX_ERRORS_PER_ANALYZER:
+        out.errors.append(ErrorEntry(
+            scope, f"{unreadable_count - MAX_ERRORS_PER_ANALYZER} more unreadable entries"))
     budget.close(where)
     return out

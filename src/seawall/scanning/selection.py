@@ -50,6 +50,8 @@ def instantiate(
         try:
             inst = cls()
             inst.configure(options)
+        except InputError:  # a bad option file or rule: exit 2 naming it, not "incomplete"
+            raise
         except Exception as exc:  # an analyzer bug must not stop the scan
             failed.append((cls.name, f"configure failed: {type(exc).__name__}: {exc}"))
             continue

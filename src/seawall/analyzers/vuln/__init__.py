@@ -106,4 +106,7 @@ class VulnAnalyzer(Analyzer):
         return out
 
 
-__all__ = ["VulnAnalyzer", "VulnStore", "match_packages"]
+# Registers the ``sbom-vuln`` scanner (``seawall sbom-scan``) next to ``vuln``.
+from seawall.analyzers.vuln import sbom_analyzer as _sbom_analyzer  # noqa: E402
+
+__all__ = ["VulnAnalyzer", "VulnStore", "_sbom_analyzer", "match_packages"]
