@@ -11,8 +11,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from fs_image_builders import E, layer_tar, oci_layout_members, write_docker_archive, write_oci_archive
 
+from fs_image_builders import (
+    E,
+    layer_tar,
+    oci_layout_members,
+    write_docker_archive,
+    write_oci_archive,
+)
 from seawall.sources.host_scope import default_host_skips, parse_mountinfo
 from seawall.sources.rootfs import open_rootfs
 
@@ -81,7 +87,8 @@ def test_bare_tar_paths_are_recognised(tmp_path: Path, cache_env: dict[str, str]
     junk.write_text("hello\n")
     out = seawall("image", str(junk), env=cache_env)
     assert out.returncode == 2
-    assert out.stderr.count("\n") == 1 and "neither a docker-archive nor an oci-archive" in out.stderr
+    assert out.stderr.count("\n") == 1
+    assert "neither a docker-archive nor an oci-archive" in out.stderr
     out = seawall("image", str(tmp_path), env=cache_env)
     assert out.returncode == 2 and "seawall rootfs" in out.stderr
 
