@@ -52,7 +52,7 @@ def inventory_report(target: Target) -> Report:
 
 def render_sbom(report: Report, fmt: str, cyclonedx_version: str = "1.6") -> str:
     """The SBOM text of ``report`` in ``fmt`` (cyclonedx, spdx or json)."""
-    import json
+    from seawall.report.json_text import dumps_json
 
     if fmt == "cyclonedx":
         from seawall.report.cyclonedx import cyclonedx_document
@@ -61,9 +61,9 @@ def render_sbom(report: Report, fmt: str, cyclonedx_version: str = "1.6") -> str
     if fmt == "spdx":
         from seawall.report.spdx import spdx_document
 
-        return json.dumps(spdx_document([report]), indent=2, ensure_ascii=False) + "\n"
+        return dumps_json(spdx_document([report])) + "\n"
     if fmt == "json":
-        return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        return dumps_json(report.to_dict()) + "\n"
     raise InputError(f"unknown SBOM format {fmt!r} (known: {', '.join(FORMATS)})")
 
 

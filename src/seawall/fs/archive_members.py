@@ -19,7 +19,7 @@ from typing import BinaryIO
 from seawall.errors import CorruptArtifactError, InputError, NotFoundError
 from seawall.fs.blob_decompression import decompress_blob, sniff_compression
 from seawall.fs.byte_range import ByteRangeReader
-from seawall.fs.tar_index import normalize_member_name
+from seawall.fs.tar_index import TAR_NAME_DECODING, normalize_member_name
 
 MAX_JSON_MEMBER = 64 * 1024**2
 """Largest manifest/index/config member we read into memory."""
@@ -75,7 +75,7 @@ class ArchiveMembers:
         links: dict[str, str] = {}
         reader = ByteRangeReader(self.fd, 0, self.size)
         try:
-            with tarfile.open(fileobj=reader, mode="r:") as tar:
+            with tarfile.open(fileobj=reader, mode="r:", **TAR_NAME_DECODING) as tar:
                 for info in tar:
                     name = normalize_member_name(info.name)
                     if name is None:

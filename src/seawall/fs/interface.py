@@ -5,6 +5,13 @@ are resolved inside the target's root as if chrooted: an absolute link target st
 the target root, ``..`` never climbs above ``/``, and a loop raises ``OSError(ELOOP)``.
 Nothing in this API ever touches a host path outside the target.
 
+Paths are bytes on Linux and ``str`` here: decoded as ``os.fsdecode`` does (UTF-8 with
+``surrogateescape``), so a name that is not UTF-8 keeps each stray byte as a lone
+surrogate (``0xE9`` -> ``U+DCE9``) and ``os.fsencode`` gives the exact bytes back.
+Every implementation (directories, tar layers, overlay dirs, the plugin fs service)
+uses that convention; consumers must not ``.encode()`` a path strictly (hash it with
+``surrogateescape``; the report's JSON writes such characters as ``\\udcXX``).
+
 Errors use Python's own ``OSError`` subclasses so callers can write ordinary code:
 ``FileNotFoundError``, ``NotADirectoryError``, ``IsADirectoryError`` and
 ``OSError(errno.ELOOP)``.

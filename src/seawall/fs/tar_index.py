@@ -35,6 +35,11 @@ E_TYPE, E_MODE, E_UID, E_GID, E_SIZE, E_MTIME, E_LINK, E_OFFSET, E_XATTRS, E_DEV
     range(11)
 )
 
+#: How member names and link targets are decoded, whatever the locale: UTF-8, each
+#: byte that is not valid UTF-8 kept as a lone surrogate (``os.fsdecode``'s
+#: convention), so a name is never refused or altered and maps back to its bytes.
+TAR_NAME_DECODING: dict[str, Any] = {"encoding": "utf-8", "errors": "surrogateescape"}
+
 #: Short type codes stored in entries (mapped to ``FileType`` by the filesystems).
 T_FILE, T_DIR, T_LINK, T_CHAR, T_BLOCK, T_FIFO = "f", "d", "l", "c", "b", "p"
 
@@ -235,7 +240,7 @@ def index_tar(fd: int, start: int, length: int, label: str = "layer") -> LayerIn
         return builder.finish(0)
     reader = ByteRangeReader(fd, start, length)
     try:
-        with tarfile.open(fileobj=reader, mode="r:", errorlevel=2) as tar:
+        with tarfile.open(fileobj=reader, mode="r:", errorlevel=2, **TAR_NAME_DECODING) as tar:
             for member in tar:
                 if member.isreg() and member.offset_data + member.size > length:
                     raise CorruptArtifactError(f"{label}: truncated tar (entry {member.name!r})")

@@ -166,7 +166,9 @@ class Finding:
             self.package.version if self.package else "",
             self.fingerprint_key,
         ]
-        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:20]
+        # surrogateescape: a path with non-UTF-8 bytes hashes as those bytes
+        raw = "\x1f".join(parts).encode("utf-8", "surrogateescape")
+        return hashlib.sha256(raw).hexdigest()[:20]
 
     def to_dict(self) -> dict[str, Any]:
         """The finding as the JSON object of DESIGN.md's report schema."""

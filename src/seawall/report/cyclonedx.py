@@ -38,6 +38,7 @@ from seawall.model.finding import Category, Finding
 from seawall.model.package import Package
 from seawall.model.report import Report
 from seawall.report.interface import Renderer, RenderOptions, register_renderer
+from seawall.report.json_text import dumps_json
 
 PROPERTY_PREFIX = "seawall:"
 OS_PACKAGE_TYPES = frozenset({"deb", "rpm", "apk"})
@@ -50,7 +51,7 @@ def package_ref(pkg: Package) -> str:
     """Stable, unique bom-ref of a package: its purl plus a short hash of where it was
     found (the same package can be installed at several paths)."""
     where = f"{pkg.type}\x1f{pkg.name}\x1f{pkg.version}\x1f{pkg.path or ''}\x1f{pkg.layer or ''}"
-    digest = hashlib.sha256(where.encode()).hexdigest()[:16]
+    digest = hashlib.sha256(where.encode("utf-8", "surrogateescape")).hexdigest()[:16]
     base = pkg.purl or f"{pkg.type}:{pkg.name}@{pkg.version}"
     return f"{base}#{digest}" if "#" not in base else f"{base}-{digest}"
 
@@ -231,7 +232,7 @@ def cyclonedx_document(reports: Sequence[Report], spec_version: str = "1.6",
         raise ValueError(f"unsupported CycloneDX version {spec_version!r} (1.5, 1.6)")
     bom = build_bom(reports, include_vulnerabilities)
     text = outputter(bom).output_as_string(indent=2)
-    return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+    return dumps_json(json.loads(text))
 
 
 @register_renderer

@@ -14,7 +14,6 @@ the top of the page.
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Sequence
 from typing import Any, TextIO
 
@@ -22,6 +21,7 @@ from seawall import __version__
 from seawall.model.report import Report
 from seawall.report.html_assets import SCRIPT, STYLE
 from seawall.report.interface import Renderer, RenderOptions, register_renderer
+from seawall.report.json_text import dumps_json
 from seawall.report.untrusted_text import visible
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
@@ -56,7 +56,7 @@ def embedded_json(reports: Sequence[Report], show_suppressed: bool) -> str:
         "suppressed_total": sum(len(r.suppressed) for r in reports),
         "package_total": sum(len(r.packages) for r in reports),
     }
-    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    text = dumps_json(payload, indent=None, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 

@@ -5,12 +5,12 @@ One target gives one document; several targets give a JSON array of documents.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any, TextIO
 
 from seawall.model.report import Report
 from seawall.report.interface import Renderer, RenderOptions, register_renderer
+from seawall.report.json_text import dumps_json
 
 
 def report_document(report: Report) -> dict[str, Any]:
@@ -31,5 +31,5 @@ class JsonRenderer(Renderer):
         payload: Any = docs[0] if len(docs) == 1 else docs
         # one write: json.dump() writes every token separately (millions of calls
         # for large reports); the bytes are identical
-        stream.write(json.dumps(payload, indent=2, ensure_ascii=False))
+        stream.write(dumps_json(payload))
         stream.write("\n")

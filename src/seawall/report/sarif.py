@@ -14,7 +14,6 @@ entry (SARIF's own way of saying "known and accepted").
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from typing import Any, TextIO
@@ -24,6 +23,7 @@ from seawall.model.finding import Finding, Severity
 from seawall.model.report import Report
 from seawall.report.finding_display import first_url, location_text, suppression_reason
 from seawall.report.interface import Renderer, RenderOptions, register_renderer
+from seawall.report.json_text import dumps_json
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -208,6 +208,5 @@ class SarifRenderer(Renderer):
 
     def render(self, reports: Sequence[Report], stream: TextIO, options: RenderOptions) -> None:
         """Write one SARIF log with a run per report."""
-        json.dump(sarif_log(reports, options.show_suppressed), stream, indent=2,
-                  ensure_ascii=False)
+        stream.write(dumps_json(sarif_log(reports, options.show_suppressed)))
         stream.write("\n")

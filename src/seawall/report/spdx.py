@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import re
 import uuid
 from collections.abc import Sequence
@@ -25,6 +24,7 @@ from seawall import __version__
 from seawall.model.package import Package
 from seawall.model.report import Report, TargetInfo
 from seawall.report.interface import Renderer, RenderOptions, register_renderer
+from seawall.report.json_text import dumps_json
 
 NOASSERTION = "NOASSERTION"
 DOCUMENT_ID = "SPDXRef-DOCUMENT"
@@ -38,7 +38,7 @@ _licensing = get_spdx_licensing()
 
 def spdx_id(kind: str, *parts: str) -> str:
     """A valid, stable SPDX element id: ``SPDXRef-<kind>-<hash of parts>``."""
-    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogateescape")).hexdigest()[:16]
     return f"SPDXRef-{_ID_UNSAFE.sub('-', kind)}-{digest}"
 
 
@@ -188,7 +188,7 @@ class SpdxRenderer(Renderer):
 
     def render(self, reports: Sequence[Report], stream: TextIO, options: RenderOptions) -> None:
         """Write one SPDX document covering every report."""
-        json.dump(spdx_document(reports), stream, indent=2, ensure_ascii=False)
+        stream.write(dumps_json(spdx_document(reports)))
         stream.write("\n")
 
 
