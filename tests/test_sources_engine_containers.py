@@ -124,7 +124,7 @@ def test_export_fallback_sees_the_same_changes(container: str, tmp_path: Path) -
         fs.close()
         for close in closers:
             close()
-    assert not list((tmp_path / "tmp").glob("container-export-*"))
+    assert not list((tmp_path / "tmp").rglob("container-export-*"))
 
 
 def test_ls_lists_engines(lab: Lab, container: str) -> None:

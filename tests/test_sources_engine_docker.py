@@ -77,7 +77,7 @@ def test_same_image_as_docker_save(lab: Lab, tmp_path: Path, mode: str) -> None:
             assert image.fs.read_bytes(path) == content, path
     # the docker save work file is removed when the image closes
     scratch = tmp_path / "cache" / "tmp"
-    assert not [p for p in scratch.glob("docker-save-*")] if scratch.exists() else True
+    assert not list(scratch.rglob("docker-save-*"))
 
 
 def test_bare_name_and_short_id_resolve_through_the_engine(lab: Lab, tmp_path: Path) -> None:

@@ -41,3 +41,12 @@ class DigestMismatchError(CorruptArtifactError):
 
 class SizeLimitError(CorruptArtifactError):
     """An image or layer expands beyond ``--max-image-size`` (tar/gzip bomb guard)."""
+
+
+class CacheLimitError(SizeLimitError):
+    """A layer being unpacked into the cache would take the cache beyond its size
+    bound (``SEAWALL_CACHE_MAX_BYTES``), even after evicting what is not in use."""
+
+
+class CacheSpaceError(SeawallError):
+    """The disk holding the cache directory is full (ENOSPC/EDQUOT)."""

@@ -7,6 +7,7 @@ import sys
 import click
 
 from seawall.cli.app import app
+from seawall.cli.termination import Terminated, exit_now, install_sigterm_handler, interrupted_exit
 from seawall.component_registry import import_submodules
 from seawall.errors import SeawallError
 from seawall.report.untrusted_text import visible
@@ -14,6 +15,7 @@ from seawall.report.untrusted_text import visible
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI. User errors print one line and exit 2; tracebacks only with --debug."""
+    install_sigterm_handler()
     import_submodules("seawall.cli")
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
@@ -44,10 +46,12 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     except click.exceptions.Abort:
         click.echo("seawall: aborted", err=True)
-        sys.exit(130)
-    except KeyboardInterrupt:
-        click.echo("seawall: interrupted", err=True)
-        sys.exit(130)
+        exit_now(interrupted_exit(KeyboardInterrupt()))
+    except KeyboardInterrupt as exc:
+        status = interrupted_exit(exc)
+        click.echo("seawall: terminated" if isinstance(exc, Terminated) else "seawall: interrupted",
+                   err=True)
+        exit_now(status)
     except BrokenPipeError:
         sys.exit(0)
     except Exception as exc:

@@ -117,9 +117,8 @@ def _flags() -> list[click.Option]:
             ["--max-image-size"],
             envvar="SEAWALL_MAX_IMAGE_SIZE",
             type=_SizeType(),
-            default=SourceOptions.max_image_size,
-            show_default="20GiB",
-            help="Largest uncompressed size an image may expand to (bomb guard).",
+            help="Largest uncompressed size an image may expand to (bomb guard). "
+            "Default: 90% of the free space of the cache's disk, at most 20GiB.",
         ),
     ]
 

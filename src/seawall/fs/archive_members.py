@@ -4,7 +4,8 @@ The outer tar is indexed once (names -> byte ranges); members are then handed ou
 byte ranges of the archive file itself, so an uncompressed layer member is indexed by
 the layer store where it lies and nothing is extracted. An archive that is itself
 compressed (``docker save | gzip``) is decompressed once into a private temp file
-in the cache directory, removed by :meth:`ArchiveMembers.close`.
+in the cache's work space, within ``max_bytes`` (a bomb guard: the image size limit),
+removed by :meth:`ArchiveMembers.close`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from typing import BinaryIO
 from seawall.errors import CorruptArtifactError, InputError, NotFoundError
 from seawall.fs.blob_decompression import decompress_blob, sniff_compression
 from seawall.fs.byte_range import ByteRangeReader
+from seawall.fs.cache_space import default_max_image_size, disk_full_as_error, write_all
+from seawall.fs.layer_cache import LayerCache
+from seawall.fs.size_budget import SizeBudget
 from seawall.fs.tar_index import TAR_NAME_DECODING, normalize_member_name
 
 MAX_JSON_MEMBER = 64 * 1024**2
@@ -39,7 +43,9 @@ class ArchiveMembers:
     """Name -> byte range of every regular file in a tar archive (symlinks and
     hardlinks between members resolved, never outside the archive)."""
 
-    def __init__(self, path: str, scratch_dir: str | None = None) -> None:
+    def __init__(
+        self, path: str, cache: LayerCache | None = None, max_bytes: int | None = None
+    ) -> None:
         self.label = path
         try:
             fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
@@ -54,18 +60,29 @@ class ArchiveMembers:
         self.fd = fd
         try:
             if sniff_compression(os.pread(fd, 8, 0)) != "none":
-                self._decompress_outer(scratch_dir)
+                self._decompress_outer(cache, max_bytes)
             self.size = os.fstat(self.fd).st_size
             self._members, self._links = self._index()
         except BaseException:
             self.close()
             raise
 
-    def _decompress_outer(self, scratch_dir: str | None) -> None:
-        tmp_fd, tmp = tempfile.mkstemp(prefix="archive-", suffix=".tar", dir=scratch_dir)
+    def _decompress_outer(self, cache: LayerCache | None, max_bytes: int | None) -> None:
+        scratch = cache.scratch_dir if cache is not None else None
+        disk = cache.root if cache is not None else tempfile.gettempdir()
+        with disk_full_as_error(disk):
+            tmp_fd, tmp = tempfile.mkstemp(prefix="archive-", suffix=".tar", dir=scratch)
         self._temp = tmp
-        with os.fdopen(tmp_fd, "wb") as out, os.fdopen(os.dup(self.fd), "rb") as src:
-            decompress_blob(src, out.write, lambda n: None, f"archive {self.label}")
+        what = f"archive {self.label}"
+        budget = SizeBudget(max_bytes if max_bytes is not None else default_max_image_size(disk),
+                            label=what)
+        try:
+            with os.fdopen(os.dup(self.fd), "rb") as src:
+                decompress_blob(
+                    src, lambda data: write_all(tmp_fd, data, disk), budget.consume, what
+                )
+        finally:
+            os.close(tmp_fd)
         os.close(self.fd)
         self.fd = os.open(tmp, os.O_RDONLY | os.O_CLOEXEC)
         self.path = tmp

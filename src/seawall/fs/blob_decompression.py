@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Protocol
 
-from seawall.errors import CorruptArtifactError
+from seawall.errors import CorruptArtifactError, SeawallError
 
 try:  # ISA-L inflates gzip about twice as fast as zlib.
     from isal import igzip_lib as _igzip_lib
@@ -126,6 +126,8 @@ def decompress_blob(
     ``consume(n)`` is told about every uncompressed chunk before it is written and
     raises (``SizeLimitError``) to stop a bomb. Corrupt or truncated streams raise
     :class:`CorruptArtifactError` naming ``label``; digests are returned, not checked.
+    ``write`` must raise a :class:`~seawall.errors.SeawallError` for its own failures
+    (a full disk): any ``OSError`` here is taken for a broken source stream.
     """
     try:
         blob_hash = hashlib.new(digest_algorithm)
@@ -168,7 +170,7 @@ def decompress_blob(
                 emit(out)
         else:
             _inflate(kind, src, head, blob_hash, emit, label)
-    except CorruptArtifactError:
+    except SeawallError:  # corrupt input, and also the writer's limits and a full disk
         raise
     except (OSError, EOFError, ValueError, zlib.error, lzma.LZMAError) as exc:
         raise CorruptArtifactError(f"{label}: corrupt {kind} stream ({exc})") from None

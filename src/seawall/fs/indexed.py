@@ -10,7 +10,9 @@ of its parents. Everything else goes through the shared chroot resolver.
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import fcntl
 import io
 import os
 import threading
@@ -66,13 +68,17 @@ class LayerData(Protocol):
 class TarBacking:
     """Layer data in a local tar: an open read-only descriptor read with ``pread`` at
     the entries' offsets, shared by every filesystem and reader of that layer. It is
-    closed when the last of them lets go of it (readers hold a reference)."""
+    closed when the last of them lets go of it (readers hold a reference). While open
+    it holds a shared ``flock`` on the tar: the layer cache does not evict a tar in
+    use."""
 
     def __init__(self, path: str, diff_id: str | None) -> None:
         self.path = path
         self.diff_id = diff_id
         self.fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
         self._closed = False
+        with contextlib.suppress(OSError):  # advisory: a filesystem without flock is fine
+            fcntl.flock(self.fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
 
     def read(self, canonical: str, entry: Entry, offset: int, n: int) -> bytes:
         """Bytes of an entry's data, straight from the tar."""

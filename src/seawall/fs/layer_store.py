@@ -5,7 +5,9 @@
   the byte range once, verify it, index it in place and remember the index in the
   cache keyed by diff_id + file identity, so the next open reads nothing but headers.
 * Anything else: decompress the stream once into the cache while hashing the blob and
-  the tar, verify both digests, enforce the image size budget, index, publish.
+  the tar, verify both digests, enforce the image size budget and the cache's size
+  bound (chunk by chunk, before the bytes land), index, publish. An abandoned entry
+  (a bomb, a full disk, SIGINT/SIGTERM) is deleted on the way out.
 
 Digests are never trusted: a blob that does not hash to its address raises
 :class:`DigestMismatchError` naming the blob; the per-image :class:`SizeBudget`
@@ -17,36 +19,17 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import threading
 
-from seawall.errors import CorruptArtifactError, DigestMismatchError, SizeLimitError
+from seawall.errors import CorruptArtifactError, DigestMismatchError
 from seawall.fs.blob_decompression import decompress_blob, sniff_compression
 from seawall.fs.layer_cache import CachedLayer, LayerCache
+from seawall.fs.size_budget import SizeBudget
 from seawall.fs.tar_index import index_tar
 from seawall.sources.interface import BlobLayerContent
 
+__all__ = ["LayerStore", "SizeBudget"]
+
 _HASH_CHUNK = 4 << 20
-
-
-class SizeBudget:
-    """The uncompressed bytes one image may expand to (tar/gzip bomb guard);
-    thread-safe, shared by all layers of an image."""
-
-    def __init__(self, limit: int, label: str = "image") -> None:
-        self.limit = limit
-        self.used = 0
-        self._label = label
-        self._lock = threading.Lock()
-
-    def consume(self, n: int) -> None:
-        """Account for ``n`` more bytes; raises :class:`SizeLimitError` past the limit."""
-        with self._lock:
-            self.used += n
-            if self.used > self.limit:
-                raise SizeLimitError(
-                    f"{self._label}: expands beyond the maximum image size of "
-                    f"{self.limit} bytes (--max-image-size)"
-                )
 
 
 def _digest_algorithm(digest: str, label: str) -> str:
@@ -134,7 +117,7 @@ class LayerStore:
             work = self.cache.new_work_dir()
             try:
                 tar_path = os.path.join(work, "layer.tar")
-                with open(tar_path, "wb") as out:
+                with self.cache.entry_writer(tar_path, label) as out:
                     try:
                         src = content.open_blob()
                     except OSError as exc:

@@ -23,14 +23,14 @@ import docker
 import docker.errors
 import requests
 
-from seawall.errors import InputError, NotFoundError, SourceUnavailableError
+from seawall.errors import InputError, NotFoundError, SizeLimitError, SourceUnavailableError
+from seawall.fs.cache_space import disk_full_as_error, format_size, write_all
 from seawall.fs.indexed import TarBacking
 from seawall.fs.layer_cache import LayerCache
 from seawall.fs.layer_fs import LayerFileSystem
 from seawall.fs.layer_store import LayerStore, SizeBudget
 from seawall.fs.overlay_dir_layer import open_directory_layer
 from seawall.model.report import TargetInfo
-from seawall.sources.docker_daemon import work_dir
 from seawall.sources.docker_storage import DockerStorage, host_path
 from seawall.sources.engine_client import connect, docker_engine
 from seawall.sources.interface import BlobLayerContent, Container, ProcessInfo, SourceOptions
@@ -149,21 +149,27 @@ def export_layer_opener(
     """``docker export`` into a work file, indexed in place as one tar layer."""
 
     def open_layers() -> list[LayerFileSystem]:
-        fd, path = tempfile.mkstemp(
-            prefix="container-export-", suffix=".tar", dir=work_dir(options)
-        )
+        cache = LayerCache(options.cache_dir)
+        limit = options.image_size_limit()
+        with disk_full_as_error(cache.root):
+            fd, path = tempfile.mkstemp(
+                prefix="container-export-", suffix=".tar", dir=cache.scratch_dir
+            )
         closers.append(lambda: _remove(path))
         digest = hashlib.sha256()
         size = 0
-        with os.fdopen(fd, "wb") as out:
+        try:
             for chunk in container.export(chunk_size=4 << 20):
                 size += len(chunk)
-                if size > options.max_image_size:
-                    raise SourceUnavailableError(
-                        f"container {container.name}: export exceeds --max-image-size"
+                if size > limit:
+                    raise SizeLimitError(
+                        f"container {container.name}: export exceeds the maximum image "
+                        f"size of {format_size(limit)} (--max-image-size)"
                     )
                 digest.update(chunk)
-                out.write(chunk)
+                write_all(fd, chunk, cache.root)
+        finally:
+            os.close(fd)
         diff_id = f"sha256:{digest.hexdigest()}"
         content = BlobLayerContent(
             digest=diff_id,
@@ -172,7 +178,7 @@ def export_layer_opener(
             size=size,
             local_file=(path, 0, size),
         )
-        store = LayerStore(LayerCache(options.cache_dir), SizeBudget(options.max_image_size))
+        store = LayerStore(cache, SizeBudget(limit))
         cached = store.materialize(content, diff_id, f"export of container {container.name}")
         return [LayerFileSystem(cached.index, TarBacking(cached.tar_path, None))]
 

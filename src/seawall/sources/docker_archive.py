@@ -169,8 +169,7 @@ class DockerArchiveSource(ImageSource):
     def resolve(self, ref: str, options: SourceOptions) -> ImageParts:
         path, selector = split_path_reference(ref, os.path.isfile)
         where = f"docker-archive:{path}"
-        scratch = LayerCache(options.cache_dir).scratch_dir
-        archive = ArchiveMembers(path, scratch_dir=scratch)
+        archive = ArchiveMembers(path, LayerCache(options.cache_dir), options.image_size_limit())
         try:
             parts = _parts(archive, selector, where)
         except BaseException:

@@ -1,10 +1,11 @@
 """Transport ``docker-daemon:NAME[:TAG]|ID``: images of a local Docker engine.
 
 The image is resolved with ``inspect`` and exported with ``docker save`` streamed into
-a work file in the seawall cache directory (never ``/tmp``: images are big and the cache
-volume is where space was provisioned); the ``docker-archive`` source then indexes that
-tar. With ``--host-root`` the image is read straight from Docker's overlay2 storage
-instead (:mod:`seawall.sources.docker_storage`): no daemon, no save.
+a work file in this process's work space of the seawall cache directory (never ``/tmp``:
+images are big and the cache volume is where space was provisioned; a full disk says
+so); the ``docker-archive`` source then indexes that tar. With ``--host-root`` the
+image is read straight from Docker's overlay2 storage instead
+(:mod:`seawall.sources.docker_storage`): no daemon, no save.
 
 :class:`EngineImageSource` is shared with Podman, whose service speaks the same API.
 """
@@ -21,18 +22,13 @@ import docker.errors
 import requests
 
 from seawall.errors import NotFoundError, SizeLimitError, SourceUnavailableError
+from seawall.fs.cache_space import disk_full_as_error, format_size, write_all
+from seawall.fs.layer_cache import LayerCache
 from seawall.sources.engine_client import Engine, connect, docker_engine
 from seawall.sources.interface import ImageParts, ImageSource, SourceOptions
 from seawall.sources.transports import register_source
 
 _SAVE_CHUNK = 4 * 1024 * 1024
-
-
-def work_dir(options: SourceOptions) -> str:
-    """The layer cache's scratch directory (same filesystem as the cache)."""
-    from seawall.fs.layer_cache import LayerCache
-
-    return LayerCache(options.cache_dir).scratch_dir
 
 
 def _remove(path: str) -> None:
@@ -69,17 +65,25 @@ class EngineImageSource(ImageSource):
             raise SourceUnavailableError(f"{label} engine: inspect {ref!r} failed: {exc}") from None
         except (docker.errors.DockerException, requests.RequestException) as exc:
             raise SourceUnavailableError(f"{label} engine: inspect {ref!r} failed: {exc}") from None
-        fd, path = tempfile.mkstemp(prefix=f"{label}-save-", suffix=".tar", dir=work_dir(options))
+        cache = LayerCache(options.cache_dir)
+        limit = options.image_size_limit()
+        with disk_full_as_error(cache.root):
+            fd, path = tempfile.mkstemp(
+                prefix=f"{label}-save-", suffix=".tar", dir=cache.scratch_dir
+            )
         try:
-            with os.fdopen(fd, "wb") as out:
+            try:
                 written = 0
                 for chunk in client.api.get_image(image.id, chunk_size=_SAVE_CHUNK):
                     written += len(chunk)
-                    if written > options.max_image_size:
+                    if written > limit:
                         raise SizeLimitError(
-                            f"{label} image {ref!r} export exceeds --max-image-size"
+                            f"{label} image {ref!r}: export exceeds the maximum image size "
+                            f"of {format_size(limit)} (--max-image-size)"
                         )
-                    out.write(chunk)
+                    write_all(fd, chunk, cache.root)
+            finally:
+                os.close(fd)
             parts = parts_from_saved_archive(path, options)
         except (docker.errors.DockerException, requests.RequestException, OSError) as exc:
             _remove(path)

@@ -240,7 +240,7 @@ def build_image(parts: ImageParts, options: SourceOptions | None = None) -> Stor
             f"but the manifest has {len(parts.layers)}"
         )
     cache = LayerCache(options.cache_dir)
-    budget = SizeBudget(options.max_image_size, label=parts.ref)
+    budget = SizeBudget(options.image_size_limit(), label=parts.ref)
     store = LayerStore(cache, budget)
     history = _history_for_layers(config, len(diff_ids))
     layers: list[StoredLayer] = []

@@ -15,7 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, ClassVar, Self
 
+from seawall.fs.cache_space import default_max_image_size
 from seawall.fs.interface import FileSystem
+from seawall.fs.layer_cache import default_cache_dir
 from seawall.model.report import OSInfo, TargetInfo
 
 
@@ -41,12 +43,20 @@ class SourceOptions:
     """Docker's data root, inside ``host_root`` (``--docker-root``)."""
     containerd_root: str = "/var/lib/containerd"
     """containerd's root directory, inside ``host_root`` (``--containerd-root``)."""
-    max_image_size: int = 20 * 1024**3
-    """Total uncompressed bytes an image may expand to (tar/gzip bomb guard)."""
+    max_image_size: int | None = None
+    """Total uncompressed bytes an image may expand to (tar/gzip bomb guard); None:
+    sized to the cache's disk (:meth:`image_size_limit`)."""
     cache_dir: str | None = None
     """Layer cache directory (default ``~/.cache/seawall``; ``SEAWALL_CACHE_DIR``)."""
     retries: int = 3
     """Network retries with exponential backoff."""
+
+    def image_size_limit(self) -> int:
+        """``max_image_size``, or when unset 90% of the free space on the cache's disk,
+        at most 20 GiB (:func:`seawall.fs.cache_space.default_max_image_size`)."""
+        if self.max_image_size is not None:
+            return self.max_image_size
+        return default_max_image_size(self.cache_dir or default_cache_dir())
 
 
 @dataclass(frozen=True)

@@ -234,8 +234,7 @@ class OciArchiveSource(ImageSource):
 
     def resolve(self, ref: str, options: SourceOptions) -> ImageParts:
         path, tag = split_path_reference(ref, os.path.isfile)
-        scratch = LayerCache(options.cache_dir).scratch_dir
-        archive = ArchiveMembers(path, scratch_dir=scratch)
+        archive = ArchiveMembers(path, LayerCache(options.cache_dir), options.image_size_limit())
         try:
             index_bytes = archive.read("index.json", "OCI index", MAX_MANIFEST_BYTES)
             parts = resolve_layout(
