@@ -199,3 +199,41 @@ def env_without_cache(tmp: Path) -> dict[str, str]:
     env["HOME"] = str(tmp / "home")
     env["SEAWALL_CACHE_DIR"] = str(tmp / "cache")
     return env
+
+
+def write_zero_layer_archive(path: Path, total: int, chunk: int = 64 << 20) -> Path:
+    """A docker-archive whose one gzip layer is a tar holding ``total`` zero bytes in
+    one file: a few hundred KB on disk per GB unpacked (a zero bomb). The gzip is a
+    concatenation of members (one compressed ``chunk`` of zeros repeated), so GBs are
+    generated in a second or two; digests (blob and diff_id) are the true ones."""
+    if total % chunk:
+        raise ValueError("total must be a multiple of chunk")
+    header = tarfile.TarInfo("zeros")
+    header.size = total
+    header.mtime = 1_700_000_000
+    head = header.tobuf(format=tarfile.PAX_FORMAT)
+    tail = bytes(1024)  # total is a multiple of 512: no padding, just the end blocks
+    diff = hashlib.sha256(head)
+    zeros = bytes(chunk)
+    for _ in range(total // chunk):
+        diff.update(zeros)
+    diff.update(tail)
+    zero_member = gzip.compress(zeros, compresslevel=1, mtime=0)
+    parts = [gzip.compress(head, mtime=0)] + [zero_member] * (total // chunk)
+    parts.append(gzip.compress(tail, mtime=0))
+    blob = b"".join(parts)
+    diff_id = "sha256:" + diff.hexdigest()
+    config = json.dumps({
+        "architecture": "amd64", "os": "linux", "config": {},
+        "rootfs": {"type": "layers", "diff_ids": [diff_id]},
+        "history": [{"created_by": "zeros"}],
+    }, sort_keys=True).encode()
+    config_hex = hashlib.sha256(config).hexdigest()
+    layer_name = f"{hashlib.sha256(blob).hexdigest()}.tar"
+    manifest = json.dumps([{"Config": f"{config_hex}.json", "RepoTags": ["test/zeros:1"],
+                            "Layers": [layer_name]}]).encode()
+    with tarfile.open(path, "w") as tar:
+        _add_bytes(tar, "manifest.json", manifest)
+        _add_bytes(tar, f"{config_hex}.json", config)
+        _add_bytes(tar, layer_name, blob)
+    return path

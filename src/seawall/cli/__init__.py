@@ -7,7 +7,7 @@ import sys
 import click
 
 from seawall.cli.app import app
-from seawall.cli.termination import Terminated, exit_now, install_sigterm_handler, interrupted_exit
+from seawall.cli.termination import exit_now, install_sigterm_handler, interrupted
 from seawall.component_registry import import_submodules
 from seawall.errors import SeawallError
 from seawall.report.untrusted_text import visible
@@ -44,13 +44,9 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         click.echo(f"Error: {visible(exc.format_message())}", err=True)
         sys.exit(2)
-    except click.exceptions.Abort:
-        click.echo("seawall: aborted", err=True)
-        exit_now(interrupted_exit(KeyboardInterrupt()))
-    except KeyboardInterrupt as exc:
-        status = interrupted_exit(exc)
-        click.echo("seawall: terminated" if isinstance(exc, Terminated) else "seawall: interrupted",
-                   err=True)
+    except (click.exceptions.Abort, KeyboardInterrupt) as exc:
+        status, word = interrupted(exc)
+        click.echo(f"seawall: {word}", err=True)
         exit_now(status)
     except BrokenPipeError:
         sys.exit(0)

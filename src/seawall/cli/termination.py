@@ -42,10 +42,16 @@ def install_sigterm_handler() -> None:
         signal.signal(signal.SIGTERM, _on_sigterm)
 
 
-def interrupted_exit(exc: BaseException) -> int:
-    """Clean up after SIGINT/SIGTERM; returns the exit status to use."""
+def interrupted(exc: BaseException) -> tuple[int, str]:
+    """Clean up after SIGINT/SIGTERM (``exc`` may be click's ``Abort`` wrapping the
+    interrupt); returns (exit status, what happened)."""
     remove_process_scratch()
-    return 128 + (signal.SIGTERM if isinstance(exc, Terminated) else signal.SIGINT)
+    cause = exc if isinstance(exc, KeyboardInterrupt) else exc.__cause__ or exc.__context__
+    if isinstance(cause, Terminated):
+        return 128 + signal.SIGTERM, "terminated"
+    if isinstance(cause, KeyboardInterrupt):
+        return 128 + signal.SIGINT, "interrupted"
+    return 128 + signal.SIGINT, "aborted"
 
 
 def exit_now(status: int) -> None:

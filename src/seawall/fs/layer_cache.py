@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 from seawall.errors import CacheLimitError, InputError
 from seawall.fs.cache_space import default_cache_cap, disk_full_as_error, format_size, write_all
-from seawall.fs.scratch_space import process_scratch
+from seawall.fs.scratch_space import process_scratch, sweep_stale_once
 from seawall.fs.tar_index import LayerIndex
 
 _accounting = threading.Lock()
@@ -104,6 +104,7 @@ class LayerCache:
                 os.makedirs(d, mode=0o700, exist_ok=True)
         except OSError as exc:
             raise InputError(f"cache dir {self.root}: {exc.strerror}") from None
+        sweep_stale_once(self._tmp)
 
     @property
     def max_bytes(self) -> int:

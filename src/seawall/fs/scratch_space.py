@@ -9,7 +9,8 @@ ends (SIGKILL, OOM killer, a lost CI runner), so a lock anyone can take marks de
 :func:`sweep_stale` removes such directories when a process first uses the cache. No
 pid is trusted (containers sharing a cache volume have their own pid namespaces);
 the pid in the name is for humans. Entries left by seawall versions without locks are
-removed once nothing in them changed for :data:`LEGACY_IDLE_SECONDS`.
+removed once nothing in them changed for :data:`LEGACY_IDLE_SECONDS`. The sweep runs
+when a process first opens the cache (:func:`sweep_stale_once`).
 
 On a normal exit, and on SIGINT/SIGTERM (the CLI calls :func:`remove_process_scratch`),
 the directory is removed whole.
@@ -32,6 +33,8 @@ LEGACY_IDLE_SECONDS = 3600
 
 _lock = threading.Lock()
 _spaces: dict[str, _ProcessScratch] = {}
+_swept: set[tuple[int, str]] = set()
+"""(pid, tmp root) pairs already swept by this process."""
 _atexit_registered = False
 
 
@@ -78,22 +81,30 @@ def _same_file(fd: int, path: str) -> bool:
 
 
 def process_scratch(tmp_root: str) -> str:
-    """This process's work directory under ``tmp_root`` (created, after a sweep of
-    stale ones, on first use; again if it was removed after an interrupt)."""
+    """This process's work directory under ``tmp_root`` (created on first use; again
+    if it was removed after an interrupt)."""
     global _atexit_registered
     key = os.path.abspath(tmp_root)
     with _lock:
         space = _spaces.get(key)
         if space is not None and space.alive():
             return space.path
-        if space is None or space.pid != os.getpid():
-            sweep_stale(key)
         space = _ProcessScratch(key)
         _spaces[key] = space
         if not _atexit_registered:
             atexit.register(remove_process_scratch)
             _atexit_registered = True
         return space.path
+
+
+def sweep_stale_once(tmp_root: str) -> None:
+    """:func:`sweep_stale` the first time this process opens a cache (cheap after)."""
+    key = (os.getpid(), os.path.abspath(tmp_root))
+    with _lock:
+        if key in _swept:
+            return
+        _swept.add(key)
+    sweep_stale(key[1])
 
 
 def remove_process_scratch() -> None:
