@@ -59,17 +59,21 @@ def small_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
                                     chunk=1 << 20)
 
 
-def _start_and_wait_for_extraction(archive: Path, cache: Path) -> subprocess.Popen[str]:
-    """A seawall scan of ``archive``, returned once its layer.tar being built holds
-    64 MiB (well before the 1 GiB end)."""
-    proc = subprocess.Popen([*SEAWALL, "image", f"docker-archive:{archive}", *SCAN],
+def _start_and_wait_for_extraction(
+    archive: Path, cache: Path, *more: Path, writers: int = 1
+) -> subprocess.Popen[str]:
+    """A seawall scan of ``archive`` (and ``more``, two at a time), returned once
+    ``writers`` layer.tar files being built hold 64 MiB (well before their 1 GiB end)."""
+    refs = [f"docker-archive:{a}" for a in (archive, *more)]
+    proc = subprocess.Popen([*SEAWALL, "image", *refs, "--jobs", "2", *SCAN],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                             env=_env(cache))
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         building = list((cache / "tmp").rglob("layer.tar"))
-        if any(p.stat().st_size >= 64 << 20 for p in building if p.exists()):
-            return proc
+        with contextlib.suppress(FileNotFoundError):
+            if sum(p.stat().st_size >= 64 << 20 for p in building) >= writers:
+                return proc
         assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
         time.sleep(0.01)
     proc.kill()
@@ -86,6 +90,22 @@ def test_sigterm_mid_extraction_leaves_no_debris(big_layer_archive: Path,
     assert stderr.strip() == "seawall: terminated"  # one line, no traceback
     assert list((cache / "tmp").iterdir()) == []
     assert list((cache / "layers" / "sha256").iterdir()) == []
+
+
+def test_sigterm_stops_the_writers_of_parallel_targets(
+    big_layer_archive: Path, tmp_path: Path
+) -> None:
+    """With --jobs, layers unpack in worker threads (signals reach the main thread
+    only): they stop at their next chunk, nothing is published, nothing is left."""
+    other = write_zero_layer_archive(tmp_path / "other.tar", (1 << 30) + (64 << 20))
+    cache = tmp_path / "cache"
+    proc = _start_and_wait_for_extraction(big_layer_archive, cache, other, writers=2)
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM, stderr
+    assert stderr.strip() == "seawall: terminated"
+    assert list((cache / "layers" / "sha256").iterdir()) == []  # no worker went on
+    assert list((cache / "tmp").iterdir()) == []
 
 
 def test_killed_runs_debris_is_swept_but_never_a_live_runs(

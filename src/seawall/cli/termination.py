@@ -16,7 +16,7 @@ import sys
 import threading
 from types import FrameType
 
-from seawall.fs.scratch_space import remove_process_scratch
+from seawall.fs.scratch_space import abandon_work, remove_process_scratch
 
 
 class Terminated(KeyboardInterrupt):
@@ -29,6 +29,7 @@ _terminating = False
 
 def _on_sigterm(signum: int, frame: FrameType | None) -> None:
     global _terminating
+    abandon_work()  # worker threads unpacking layers stop too
     if _terminating:
         remove_process_scratch()
         os._exit(128 + signal.SIGTERM)
@@ -36,10 +37,18 @@ def _on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise Terminated
 
 
+def _on_sigint(signum: int, frame: FrameType | None) -> None:
+    abandon_work()
+    raise KeyboardInterrupt
+
+
 def install_sigterm_handler() -> None:
-    """Deliver SIGTERM as :class:`Terminated` (main thread only, as Python requires)."""
+    """Deliver SIGTERM as :class:`Terminated` and make SIGINT and SIGTERM stop the
+    cache writers of every thread (main thread only, as Python requires)."""
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _on_sigterm)
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            signal.signal(signal.SIGINT, _on_sigint)
 
 
 def interrupted(exc: BaseException) -> tuple[int, str]:

@@ -24,6 +24,7 @@ import os
 from collections.abc import Iterator
 
 from seawall.errors import CacheSpaceError
+from seawall.fs.scratch_space import check_not_abandoned
 
 CACHE_CAP_CEILING = 10 * 1024**3
 IMAGE_SIZE_CEILING = 20 * 1024**3
@@ -80,7 +81,9 @@ def disk_full_as_error(cache_dir: str) -> Iterator[None]:
 
 def write_all(fd: int, data: bytes | memoryview, cache_dir: str) -> None:
     """Write every byte of ``data`` to ``fd`` (a file in the cache), a full disk
-    raising :class:`CacheSpaceError`."""
+    raising :class:`CacheSpaceError`; after an interrupt (any thread) raises
+    :class:`~seawall.fs.scratch_space.WorkAbandoned` instead of writing."""
+    check_not_abandoned()
     view = memoryview(data)
     with disk_full_as_error(cache_dir):
         while view:

@@ -13,7 +13,10 @@ removed once nothing in them changed for :data:`LEGACY_IDLE_SECONDS`. The sweep 
 when a process first opens the cache (:func:`sweep_stale_once`).
 
 On a normal exit, and on SIGINT/SIGTERM (the CLI calls :func:`remove_process_scratch`),
-the directory is removed whole.
+the directory is removed whole. An interrupt is only raised in the main thread, so the
+CLI also calls :func:`abandon_work`: every writer into the work space (in any thread)
+then stops at its next chunk with :class:`WorkAbandoned` and deletes what it wrote,
+instead of finishing a multi-GB layer first.
 """
 
 from __future__ import annotations
@@ -36,6 +39,23 @@ _spaces: dict[str, _ProcessScratch] = {}
 _swept: set[tuple[int, str]] = set()
 """(pid, tmp root) pairs already swept by this process."""
 _atexit_registered = False
+_abandoned = threading.Event()
+
+
+class WorkAbandoned(KeyboardInterrupt):
+    """Raised in a thread writing into the cache after :func:`abandon_work` (an
+    interrupt: nothing catches it as an ordinary error)."""
+
+
+def abandon_work() -> None:
+    """Make every writer into a cache work space stop at its next chunk."""
+    _abandoned.set()
+
+
+def check_not_abandoned() -> None:
+    """Raise :class:`WorkAbandoned` when :func:`abandon_work` was called."""
+    if _abandoned.is_set():
+        raise WorkAbandoned
 
 
 class _ProcessScratch:
