@@ -35,7 +35,11 @@ def dumps_json(
     the module docstring). Lone surrogates only ever occur inside JSON strings, so the
     escape is always within a string literal."""
     text = json.dumps(payload, indent=indent, separators=separators, ensure_ascii=False)
-    return _LONE_SURROGATE.sub(_escape, text)
+    try:
+        text.encode("utf-8")  # C speed; fails only on a lone surrogate
+    except UnicodeEncodeError:
+        return _LONE_SURROGATE.sub(_escape, text)
+    return text
 
 
 def original_bytes(text: str) -> bytes:
