@@ -18,7 +18,14 @@ from pathlib import Path
 
 import pytest
 
-from fs_image_builders import E, compress, layer_tar, sha256, write_zero_layer_archive
+from fs_image_builders import (
+    E,
+    compress,
+    layer_tar,
+    sha256,
+    write_docker_archive,
+    write_zero_layer_archive,
+)
 from seawall.errors import CacheLimitError
 from seawall.fs.indexed import TarBacking
 from seawall.fs.layer_cache import LayerCache
@@ -215,3 +222,16 @@ def test_full_cache_disk_says_so(tmp_path: Path) -> None:
         assert proc.returncode == 2, proc.stderr
         assert "size bound of 10.0 MiB" in proc.stderr, proc.stderr
         assert _bytes_under(cache) == 0
+        # What only saves time (remembered indexes, per-layer results) is skipped on a
+        # full disk, with a warning and without half-written files.
+        filler = disk / "filler"
+        with open(filler, "wb") as fh, contextlib.suppress(OSError):
+            while True:
+                fh.write(bytes(1 << 20))
+                fh.flush()
+        in_place = write_docker_archive(tmp_path / "plain.tar",
+                                        [layer_tar([E("etc/motd", data=b"hello\n")])])
+        proc = _seawall("image", f"docker-archive:{in_place}", *SCAN, env=_env(cache))
+        assert proc.returncode == 0, proc.stderr
+        assert f"no space left in the cache dir ({cache})" in proc.stderr
+        assert [p for p in _files(disk) if p != filler and p.stat().st_size] == []

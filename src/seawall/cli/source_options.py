@@ -118,7 +118,7 @@ def _flags() -> list[click.Option]:
             envvar="SEAWALL_MAX_IMAGE_SIZE",
             type=_SizeType(),
             help="Largest uncompressed size an image may expand to (bomb guard). "
-            "Default: 90% of the free space of the cache's disk, at most 20GiB.",
+            "Default: 90% of the free space of the cache's disk (1GiB to 20GiB).",
         ),
     ]
 

@@ -8,8 +8,8 @@ the scan starts:
 
 * the cache size bound is at most half of (free space + what the cache already
   holds), and never above :data:`CACHE_CAP_CEILING`;
-* the largest image (``--max-image-size``) is at most 90% of the free space, and
-  never above :data:`IMAGE_SIZE_CEILING`.
+* the largest image (``--max-image-size``) is at most 90% of the free space (but at
+  least :data:`IMAGE_SIZE_FLOOR`), and never above :data:`IMAGE_SIZE_CEILING`.
 
 ``SEAWALL_CACHE_MAX_BYTES`` and ``--max-image-size`` set them outright. A write that
 hits ENOSPC or EDQUOT in the cache says so (:class:`CacheSpaceError`) instead of
@@ -28,6 +28,8 @@ from seawall.fs.scratch_space import check_not_abandoned
 
 CACHE_CAP_CEILING = 10 * 1024**3
 IMAGE_SIZE_CEILING = 20 * 1024**3
+IMAGE_SIZE_FLOOR = 1024**3
+"""Images read in place need no disk: a nearly full disk must not forbid them."""
 _FULL = (errno.ENOSPC, errno.EDQUOT)
 
 
@@ -52,8 +54,9 @@ def default_cache_cap(cache_dir: str, cached_bytes: int) -> int:
 
 def default_max_image_size(cache_dir: str) -> int:
     """``--max-image-size`` when not given: 90% of the free space on the cache's disk
-    (an image is unpacked or saved there), at most :data:`IMAGE_SIZE_CEILING`."""
-    return min(IMAGE_SIZE_CEILING, available_bytes(cache_dir) * 9 // 10)
+    (an image is unpacked or saved there), between :data:`IMAGE_SIZE_FLOOR` and
+    :data:`IMAGE_SIZE_CEILING`."""
+    return min(IMAGE_SIZE_CEILING, max(IMAGE_SIZE_FLOOR, available_bytes(cache_dir) * 9 // 10))
 
 
 def format_size(n: int) -> str:

@@ -17,10 +17,11 @@ raises :class:`SizeLimitError` as soon as the layers expand beyond the limit.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import shutil
 
-from seawall.errors import CorruptArtifactError, DigestMismatchError
+from seawall.errors import CacheSpaceError, CorruptArtifactError, DigestMismatchError
 from seawall.fs.blob_decompression import decompress_blob, sniff_compression
 from seawall.fs.layer_cache import CachedLayer, LayerCache
 from seawall.fs.size_budget import SizeBudget
@@ -28,6 +29,8 @@ from seawall.fs.tar_index import index_tar
 from seawall.sources.interface import BlobLayerContent
 
 __all__ = ["LayerStore", "SizeBudget"]
+
+log = logging.getLogger(__name__)
 
 _HASH_CHUNK = 4 << 20
 
@@ -101,7 +104,10 @@ class LayerStore:
                 index = index_tar(fd, offset, length, label)
             finally:
                 os.close(fd)
-            self.cache.store_inplace(key, index)
+            try:
+                self.cache.store_inplace(key, index)
+            except CacheSpaceError as exc:  # remembering the index only saves time
+                log.warning("%s; the index of %s is not remembered", exc, label)
         return CachedLayer(path, index)
 
     def _decompress_into_cache(

@@ -79,6 +79,7 @@ class LayerResultCache:
             json.dumps(data, separators=(",", ":")).encode()
         )
         directory = os.path.dirname(path)
+        tmp = None
         try:
             os.makedirs(directory, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-")
@@ -87,6 +88,8 @@ class LayerResultCache:
             os.replace(tmp, path)
         except OSError as exc:  # a read-only or full cache only costs speed
             log.debug("cannot write cache entry %s: %s", path, exc)
+            if tmp is not None:
+                _remove_quietly(tmp)  # no half-written debris on a full disk
 
     def get(self, diff_id: str, analyzer_key: str) -> dict[str, AnalyzerResult] | None:
         """path -> result of one analyzer over one layer, or None on a miss."""

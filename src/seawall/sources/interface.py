@@ -53,7 +53,7 @@ class SourceOptions:
 
     def image_size_limit(self) -> int:
         """``max_image_size``, or when unset 90% of the free space on the cache's disk,
-        at most 20 GiB (:func:`seawall.fs.cache_space.default_max_image_size`)."""
+        1 to 20 GiB (:func:`seawall.fs.cache_space.default_max_image_size`)."""
         if self.max_image_size is not None:
             return self.max_image_size
         return default_max_image_size(self.cache_dir or default_cache_dir())
