@@ -237,3 +237,56 @@ def write_zero_layer_archive(path: Path, total: int, chunk: int = 64 << 20) -> P
         _add_bytes(tar, f"{config_hex}.json", config)
         _add_bytes(tar, layer_name, blob)
     return path
+
+
+class _ZeroReader:
+    """A stream of ``n`` zero bytes (for tarfile.addfile without the bytes in memory)."""
+
+    def __init__(self, n: int) -> None:
+        self._left = n
+
+    def read(self, size: int = -1) -> bytes:
+        size = self._left if size < 0 else min(size, self._left)
+        self._left -= size
+        return bytes(size)
+
+
+def write_gzipped_zero_archive(path: Path, total: int) -> Path:
+    """``docker save | gzip`` of an image whose one uncompressed layer holds ``total``
+    zero bytes: small on disk, ``total`` bytes once the outer gzip is undone."""
+    header = tarfile.TarInfo("zeros")
+    header.size = total
+    layer_head = header.tobuf(format=tarfile.PAX_FORMAT)
+    layer_size = len(layer_head) + total + 1024
+    diff = hashlib.sha256(layer_head)
+    left = total
+    while left:
+        n = min(left, 64 << 20)
+        diff.update(bytes(n))
+        left -= n
+    diff.update(bytes(1024))
+    config = json.dumps({
+        "architecture": "amd64", "os": "linux", "config": {},
+        "rootfs": {"type": "layers", "diff_ids": ["sha256:" + diff.hexdigest()]},
+    }, sort_keys=True).encode()
+    config_hex = hashlib.sha256(config).hexdigest()
+    manifest = json.dumps([{"Config": f"{config_hex}.json", "RepoTags": ["test/zeros:gz"],
+                            "Layers": ["0/layer.tar"]}]).encode()
+
+    class _LayerReader:
+        def __init__(self) -> None:
+            self._head = layer_head
+            self._zeros = _ZeroReader(total + 1024)
+
+        def read(self, size: int = -1) -> bytes:  # full reads: tarfile insists
+            out, self._head = self._head[:size], self._head[size:]
+            return out + self._zeros.read(size - len(out))
+
+    with gzip.open(path, "wb", compresslevel=1) as gz, \
+            tarfile.open(fileobj=gz, mode="w:") as tar:  # type: ignore[call-overload]
+        _add_bytes(tar, "manifest.json", manifest)
+        _add_bytes(tar, f"{config_hex}.json", config)
+        info = tarfile.TarInfo("0/layer.tar")
+        info.size = layer_size
+        tar.addfile(info, _LayerReader())  # type: ignore[arg-type]
+    return path

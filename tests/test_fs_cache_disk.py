@@ -24,6 +24,7 @@ from fs_image_builders import (
     layer_tar,
     sha256,
     write_docker_archive,
+    write_gzipped_zero_archive,
     write_zero_layer_archive,
 )
 from seawall.errors import CacheLimitError
@@ -167,6 +168,19 @@ def test_zero_bomb_stops_at_the_cache_bound_while_written(tmp_path: Path) -> Non
     assert proc.returncode == 2, proc.stderr
     (line,) = proc.stderr.splitlines()
     assert "maximum image size of 32.0 MiB" in line and "--max-image-size" in line
+    assert _bytes_under(cache) < 1 << 20
+
+
+def test_gzipped_archive_bomb_stops_at_max_image_size(tmp_path: Path) -> None:
+    """``docker save | gzip`` is undone into the work space: bounded too."""
+    archive = write_gzipped_zero_archive(tmp_path / "bomb.tar.gz", 256 << 20)
+    assert archive.stat().st_size < 2 << 20
+    cache = tmp_path / "cache"
+    proc = _seawall("image", f"docker-archive:{archive}", "--max-image-size", "32MiB", *SCAN,
+                    env=_env(cache))
+    assert proc.returncode == 2, proc.stderr
+    (line,) = proc.stderr.splitlines()
+    assert f"archive {archive}: expands beyond the maximum image size of 32.0 MiB" in line
     assert _bytes_under(cache) < 1 << 20
 
 
