@@ -104,6 +104,7 @@ def process_scratch(tmp_root: str) -> str:
     """This process's work directory under ``tmp_root`` (created on first use; again
     if it was removed after an interrupt)."""
     global _atexit_registered
+    check_not_abandoned()  # no fresh work space once the process is being stopped
     key = os.path.abspath(tmp_root)
     with _lock:
         space = _spaces.get(key)
