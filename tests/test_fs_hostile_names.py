@@ -161,6 +161,8 @@ def test_image_with_hostile_names(hostile_image: str, transport: str, tmp_path: 
         ref = f"docker-archive:{archive}"
     first = _scan_json("image", ref, cache=tmp_path / "cache")
     _assert_all_reported(first)
+    if transport == "docker-daemon":
+        return  # the rest reads the same layer tars the same way
     _assert_plugin_reports(_scan_json("image", ref, *PLUGIN, scanners="none",
                                       fail_on="medium", cache=tmp_path / "cache"))
     # The second scan answers from the layer caches (index and per-file results).
