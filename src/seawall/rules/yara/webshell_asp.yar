@@ -339,3 +339,23 @@ rule SW_MAL_ASPX_SqlConsole
     condition:
         $page and $conn and $cmd
 }
+
+rule SW_MAL_ASP_JScriptRequestEval
+{
+    meta:
+        id = "SW-MAL-ASP-018"
+        title = "ASP webshell: server-side JScript evaluating request data (eval called or aliased)"
+        severity = "critical"
+        family = "webshell-asp"
+        attack = "T1505.003"
+        references = "https://attack.mitre.org/techniques/T1505/003/"
+        description = "A classic-ASP or ASP.NET page in JScript that reads Request and passes it to eval, directly or through an alias ({'E': eval}, var f = eval): the JScript flavour of the China Chopper one-liner."
+    strings:
+        $js = /language\s*=\s*["']?J(ava)?Script/ nocase
+        $server = /runat\s*=\s*["']?server|<%/ nocase
+        $req = /Request\s*(\.\s*(Form|QueryString|Item)\s*)?[\(\[]/ nocase
+        $alias = /[:=,(]\s*eval\s*[,;})\]]/
+        $call = /\beval\s*\(\s*(String\s*\(\s*)?Request\s*(\.\s*(Form|QueryString|Item)\s*)?[\(\[]/ nocase
+    condition:
+        $js and $server and $req and ($alias or $call)
+}

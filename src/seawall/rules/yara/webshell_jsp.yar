@@ -41,7 +41,7 @@ rule SW_MAL_JSP_ClassLoaderShell
         $req = /request\s*\.\s*(getReader|getInputStream|getParameter)|pageContext|getParameter/
         $jsp = /<%|<jsp:|jsp:scriptlet|jsp:declaration/
     condition:
-        $jsp and $req and (($loader and $define) or $refl) and ($cipher or $b64)
+        $jsp and (($loader and $define) or $refl) and ($req or $cipher or $b64)
 }
 
 rule SW_MAL_JSP_Behinder
@@ -156,7 +156,7 @@ rule SW_MAL_JSP_RequestFileWrite
         description = "A few-KB JSP whose FileOutputStream/FileWriter path and content both come from request parameters or the request body: the JSP uploader used to plant a full webshell."
     strings:
         $jsp = /<%|<jsp:/
-        $out = /new\s+(FileOutputStream|FileWriter|RandomAccessFile|PrintWriter|PrintStream)\s*\(\s*(new\s+File\s*\(|\w{1,30}\s*\))/
+        $out = /new\s+(FileOutputStream|FileWriter|RandomAccessFile|PrintWriter|PrintStream)\s*\(/
         $direct = /new\s+(FileOutputStream|FileWriter|File)\s*\([^;]{0,80}(getParameter|getRealPath\s*\([^;]{0,20}\)\s*\+\s*request)/
         $strparam = /String\s+\w+\s*=\s*(new\s+String\s*\(\s*)?request\s*\.\s*getParameter\s*\(/
         $body = /request\s*\.\s*getInputStream\s*\(/
@@ -201,4 +201,59 @@ rule SW_MAL_JSP_FileBrowser
         $read = /new\s+(FileReader|FileInputStream|BufferedReader)\s*\(/
     condition:
         $jsp and $file and $list and $read
+}
+
+rule SW_MAL_JSP_UnicodeEscapedCode
+{
+    meta:
+        id = "SW-MAL-JSP-013"
+        title = "JSP webshell: scriptlet code written as \\u escapes"
+        severity = "high"
+        family = "webshell-jsp"
+        attack = "T1027"
+        references = "https://docs.oracle.com/javase/specs/jls/se17/html/jls-3.html#jls-3.3"
+        description = "The Java compiler turns \\uXXXX escapes into characters before it parses, so whole statements can be written as escapes that no signature sees. Legitimate pages escape a character in a string, never forty in a row."
+    strings:
+        $jsp = /<%|<jsp:/
+        $esc = /(\\u+00[0-9a-fA-F]{2}){40}/
+    condition:
+        $jsp and $esc
+}
+
+rule SW_MAL_JSP_EmbeddedClassBytes
+{
+    meta:
+        id = "SW-MAL-JSP-014"
+        title = "JSP webshell: Java class bytecode embedded in the page and loaded at run time"
+        severity = "critical"
+        family = "webshell-jsp"
+        attack = "T1620"
+        references = "https://attack.mitre.org/techniques/T1620/"
+        description = "A page carrying a compiled class as base64 ('yv66vg' is 0xCAFEBABE) or hex that it defines through a ClassLoader or reflection: how memory shells (Tomcat filter/valve injectors) and Behinder payloads are delivered."
+    strings:
+        $jsp = /<%|<jsp:|jsp:scriptlet|jsp:declaration/
+        $b64 = /["']yv66vg[A-Za-z0-9+\/]{200}/
+        $hex = /["']cafebabe[0-9a-f]{200}/ nocase
+        $load = /defineClass|ClassLoader|getDeclaredMethod|newInstance\s*\(|loadClass/
+    condition:
+        $jsp and ($b64 or $hex) and $load
+}
+
+rule SW_MAL_JSP_InterpreterEval
+{
+    meta:
+        id = "SW-MAL-JSP-015"
+        title = "JSP webshell: request data evaluated by an embedded script interpreter"
+        severity = "critical"
+        family = "webshell-jsp"
+        attack = "T1059"
+        references = "https://attack.mitre.org/techniques/T1505/003/"
+        description = "A JSP hands request input to a script engine (javax.script, Jython, Groovy, BeanShell, EL, SpEL, OGNL): arbitrary code execution without Runtime.exec in sight."
+    strings:
+        $jsp = /<%|<jsp:|jsp:scriptlet/
+        $engine = /ScriptEngineManager|PythonInterpreter|GroovyShell|bsh\.Interpreter|new\s+Interpreter\s*\(|ELProcessor|SpelExpressionParser|Ognl\s*\.\s*getValue|JexlEngine|MVEL\s*\.\s*eval/
+        $run = /\.\s*(eval|exec|evaluate|parseExpression|getValue|createExpression)\s*\(/
+        $req = /request\s*\.\s*(getParameter|getInputStream|getReader|getHeader)\s*\(/
+    condition:
+        $jsp and $engine and $run and $req
 }

@@ -242,7 +242,7 @@ rule SW_MAL_PHP_RegisterGlobalsEval
         $eval = /\b(eval|assert|create_function)\s*\(/
         $varcall = /\$\w+\s*\(\s*\$\w+\s*\)\s*;/
     condition:
-        $loop and $dd and ($eval or $varcall)
+        filesize < 200KB and $loop and $dd and ($eval or $varcall)
 }
 
 rule SW_MAL_PHP_NamedShellPage

@@ -60,8 +60,9 @@ rule SW_MAL_PHP_TinyDynamicExec
         $elemcall = /\](\s*)\(@?\$\w{1,20}\[/
         $hdrcall = /\$\w+\s*\(\s*(@\s*)?getallheaders\s*\(\s*\)/
         $cmd = /\b(system|passthru|shell_exec|popen|proc_open|pcntl_exec)\s*\(\s*(@\s*)?\$\w+/ nocase
+        $stash = /\$_SESSION\s*\[[^\]]{1,30}\]\s*=\s*(base64_decode|str_rot13|gzinflate|hex2bin|strrev)\s*\(\s*\$_(COOKIE|POST|GET|REQUEST)/ nocase
     condition:
-        filesize < 1200 and $php and $src and ($eval or $varcall or $arrcall or $ud or $elemcall or $hdrcall or $cmd)
+        filesize < 1200 and $php and $src and ($eval or $varcall or $arrcall or $ud or $elemcall or $hdrcall or $cmd or $stash)
 }
 
 rule SW_MAL_PHP_IncludeInput
@@ -185,11 +186,80 @@ rule SW_MAL_PHP_DynamicFunctionBody
         family = "webshell-php"
         attack = "T1027"
         references = "https://www.php.net/manual/en/function.create-function.php"
-        description = "create_function('', base64_decode(...)) or create_function(null, pack('H*', ...)) compiles hidden code; an XPath query calling php:function('system', ...) after registerPHPFunctions() runs commands."
+        description = "create_function('', base64_decode(...)) or create_function(null, pack('H*', ...)) (or a body variable in a file that decodes data) compiles hidden code; an XPath query calling php:function('system', ...) after registerPHPFunctions() runs commands."
     strings:
         $cf = /create_function\s*\(\s*(null|["']["']|["']\$\w+["'])\s*,\s*(@\s*)?(pack|base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|strrev|hex2bin|file_get_contents|\$_(POST|GET|REQUEST|COOKIE))\s*[\(\[]/ nocase
         $xpath = /php:function(String)?\s*\(\s*\\?["'](system|exec|passthru|shell_exec|assert|popen|proc_open)\\?["']/ nocase
+        $cfvar = /create_function\s*\(\s*(null|["']["'])\s*,\s*\$\w+\s*\)/ nocase
+        $decoder = /\b(gzinflate|gzuncompress|gzdecode|base64_decode|str_rot13|convert_uudecode)\s*\(/ nocase
         $invoke = /(fromCallable\s*\([^;]{1,60}\)|new\s+ReflectionFunction\s*\([^;]{1,60}\))\s*->\s*(__invoke|invoke|invokeArgs)\s*\(\s*(array\s*\(\s*)?\$_(REQUEST|POST|GET|COOKIE)/ nocase
     condition:
-        any of them
+        $cf or $xpath or $invoke or ($cfvar and $decoder)
+}
+
+rule SW_MAL_PHP_RequestFileBrowser
+{
+    meta:
+        id = "SW-MAL-PHP-039"
+        title = "PHP webshell: file browser over a request-chosen path (list, read, write, delete)"
+        severity = "high"
+        family = "webshell-php"
+        attack = "T1505.003"
+        references = "https://attack.mitre.org/techniques/T1505/003/"
+        description = "One page that lists directories and reads, writes, deletes or uploads files, where the directory or file comes from the request and links back to itself: a file-manager webshell, whatever its name or language."
+    strings:
+        $php = /<\?(php|=|\s)/ nocase
+        $req = /\$_(POST|GET|REQUEST)\s*\[|\$HTTP_(POST|GET)_VARS/
+        $list = /\b(opendir|scandir|glob|dir)\s*\(\s*@?\$/ nocase
+        $read = /\breaddir\s*\(|\bscandir\s*\(/ nocase
+        $o1 = /\bunlink\s*\(\s*["']?\$/ nocase
+        $o2 = /\b(fwrite|fputs|file_put_contents)\s*\(\s*\$/ nocase
+        $o3 = /\bmove_uploaded_file\s*\(/ nocase
+        $o4 = /\b(fread|readfile|file_get_contents|highlight_file|show_source)\s*\(\s*@?\$\w+\s*[,)]/ nocase
+        $o5 = /\b(chmod|rename|copy|rmdir|mkdir|touch)\s*\(\s*["']?\$/ nocase
+        $self = /(href|action)\s*=\s*\\?["']?\s*(\?|\$PHP_SELF|["']\s*\.\s*\$_SERVER\s*\[\s*["'](PHP_SELF|SCRIPT_NAME))/ nocase
+        $pathreq = /\b(opendir|scandir|chdir|readfile|unlink)\s*\(\s*@?(\w+\s*\(\s*)?\$_(GET|POST|REQUEST)\s*\[|\$\w+\s*=\s*(@\s*)?(\w+\s*\(\s*){0,2}\$_(GET|POST|REQUEST)\s*\[\s*["'](d|dir|path|folder|directory|cwd|fichero|dizin)["']\s*\]/ nocase
+    condition:
+        filesize < 256KB and $php and $req and $list and $read and ($self or $pathreq) and 3 of ($o*)
+}
+
+rule SW_MAL_PHP_PackedPayload
+{
+    meta:
+        id = "SW-MAL-PHP-040"
+        title = "PHP malware: large encoded literal decoded and executed"
+        severity = "high"
+        family = "webshell-php"
+        attack = "T1027"
+        references = "https://attack.mitre.org/techniques/T1027/"
+        description = "Kilobytes of base64/hex in string literals (often cut into chunks and concatenated) that pass through a decoder and then into eval, create_function, preg_replace or a variable function: the payload is hidden from review and from signatures."
+    strings:
+        $php = /<\?(php|=|\s)/ nocase
+        $blob = /["'][A-Za-z0-9+\/]{2000}/
+        $chunk = /["'][A-Za-z0-9+\/=]{40,}["']\s*\.\s*[\r\n]/
+        $decode = /\b(base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|convert_uudecode|hex2bin)\s*\(/ nocase
+        $e1 = /\b(eval|assert|create_function)\s*\(/ nocase
+        $e2 = /\$\w+\s*\(\s*(@\s*)?\$\w+/
+        $e3 = /preg_replace\s*\(\s*["'][^"']{1,40}e[imsxu]*["']/
+    condition:
+        $php and $decode and ($blob or #chunk >= 20) and any of ($e*)
+}
+
+rule SW_MAL_PHP_UnderscoreCallee
+{
+    meta:
+        id = "SW-MAL-PHP-041"
+        title = "PHP webshell: function called through a variable named only with underscores"
+        severity = "high"
+        family = "webshell-php"
+        attack = "T1027"
+        references = "https://attack.mitre.org/techniques/T1505/003/"
+        description = "$_(...), $__(...), $___(...) call whatever function name the variable holds; obfuscators and one-liners name the variable that way so the callee (assert, system) never appears in the source. Combined with a decoder or request input."
+    strings:
+        $php = /<\?(php|=|\s)/ nocase
+        $call = /@?\$_{1,8}\s*\(\s*(@\s*)?(\$|\w+\s*\(|["'])/
+        $assign = /\$_{1,8}\s*=\s*(@\s*)?(\w+\s*\(|["'][^"']{1,20}["']\s*\.|\$_(POST|GET|REQUEST|COOKIE))/
+        $src = /\$_(POST|GET|REQUEST|COOKIE|SERVER)\b|base64_decode|str_rot13|chr\s*\(|hexdec\s*\(|gzinflate|strrev/ nocase
+    condition:
+        filesize < 64KB and $php and $call and $assign and $src
 }

@@ -166,3 +166,22 @@ rule SW_MAL_PHP_EvalDecodedPage
     condition:
         $e
 }
+
+rule SW_MAL_PHP_NumericIdentifiers
+{
+    meta:
+        id = "SW-MAL-PHP-027"
+        title = "PHP malware: functions, constants and globals named with digits and raw high bytes (obfuscator output)"
+        severity = "high"
+        family = "webshell-php"
+        attack = "T1027"
+        references = "https://attack.mitre.org/techniques/T1027/"
+        description = "define('7813530', __FILE__), function_exists('\\xb30\\xb593...') and global $\\x83\\xb357834...: names of digits mixed with raw non-UTF-8 bytes that no person types; generated, obfuscated malware declares them."
+    strings:
+        $php = /<\?(php|=|\s)/ nocase
+        $fe = /function_exists\s*\(\s*["'][\x80-\xff]{0,4}\d[\x80-\xff\d]{5,}["']\s*\)/
+        $def = /define\s*\(\s*["'][\x80-\xff]{0,4}\d[\x80-\xff\d]{5,}["']\s*,/
+        $glob = /global\s+\$[\x80-\xff]{1,4}\d[\x80-\xff\d]{5,}\s*[;,]/
+    condition:
+        $php and 2 of ($fe, $def, $glob)
+}
