@@ -229,14 +229,15 @@ rule SW_MAL_JSP_EmbeddedClassBytes
         family = "webshell-jsp"
         attack = "T1620"
         references = "https://attack.mitre.org/techniques/T1620/"
-        description = "A page carrying a compiled class as base64 ('yv66vg' is 0xCAFEBABE) or hex that it defines through a ClassLoader or reflection: how memory shells (Tomcat filter/valve injectors) and Behinder payloads are delivered."
+        description = "A page carrying a compiled class as base64 ('yv66vg' is 0xCAFEBABE) or hex that it defines through a ClassLoader or reflection, or a whole class file inlined as a Java String constant: how memory shells (Tomcat filter/valve injectors) and Behinder payloads are delivered."
     strings:
         $jsp = /<%|<jsp:|jsp:scriptlet|jsp:declaration/
         $b64 = /["']yv66vg[A-Za-z0-9+\/]{200}/
         $hex = /["']cafebabe[0-9a-f]{200}/ nocase
         $load = /defineClass|ClassLoader|getDeclaredMethod|newInstance\s*\(|loadClass/
+        $inlined = /String\s+\w+\s*=\s*"yv66vg[A-Za-z0-9+\/]{4000}/
     condition:
-        $jsp and ($b64 or $hex) and $load
+        ($jsp and ($b64 or $hex) and $load) or $inlined
 }
 
 rule SW_MAL_JSP_InterpreterEval
