@@ -206,3 +206,24 @@ def test_git_hook_samples_of_a_clone_in_tmp_are_not_hidden_executables(tmp_path:
     hidden = {f.location.path for f in findings if f.rule_id == "SW-BD-037"}
     assert hidden == {str("/" / doctored.relative_to(root) / name)
                       for name in ("pre-commit.sample", "update.sample")}
+
+
+def test_empty_shadow_password_is_one_finding_with_weakpass(tmp_path: Path) -> None:
+    """backdoor (SW-BD-028) and weakpass (SW-WP-001) both see a passwordless account
+    in /etc/shadow: the report has one finding for it, naming the other rule."""
+    from seawall import open_rootfs
+    from seawall.scanning import ScanOptions
+    from seawall.scanning.driver import scan_target
+
+    root = tmp_path / "root"
+    _base(root)
+    shadow = (root / "etc/shadow").read_text().replace("alice:$y$j9T$abc$def:", "alice::")
+    (root / "etc/shadow").write_text(shadow)
+    with open_rootfs(str(root)) as target:
+        report = scan_target(target, ["backdoor", "weakpass"],
+                             options=ScanOptions(use_cache=False))
+    empty = [f for f in report.findings if f.rule_id in ("SW-BD-028", "SW-WP-001")]
+    assert len(empty) == 1, [(f.rule_id, f.location.path) for f in empty]
+    assert empty[0].location.path == "/etc/shadow"
+    assert set(empty[0].extra["also_reported_as"]) | {empty[0].rule_id} == {
+        "SW-BD-028", "SW-WP-001"}

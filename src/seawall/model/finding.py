@@ -110,6 +110,17 @@ class PackageRef:
         return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
 
 
+#: ``Finding.extra`` key naming the fact behind a finding, shared by every scanner that
+#: can report it (``setuid:<path>``, ``empty-password:<path>:<account>``).
+SUBJECT_KEY = "subject"
+
+
+def empty_password_subject(path: str, account: str) -> str:
+    """The subject of "``account`` in ``path`` (/etc/shadow, /etc/passwd) has an empty
+    password", shared by the backdoor and weakpass scanners."""
+    return f"empty-password:{path}:{account}"
+
+
 @dataclass
 class Finding:
     """One problem. ``id`` is a stable fingerprint: the same finding gets the same id
@@ -138,7 +149,10 @@ class Finding:
     tags: dict[str, list[str]] = field(default_factory=dict)
     """Mappings such as ``{"attack": ["T1611"], "cis": ["5.2.1"]}``."""
     extra: dict[str, Any] = field(default_factory=dict)
-    """Scanner-specific data (status, aliases, cvss, deleted-in-layer ...), kept in JSON."""
+    """Scanner-specific data (status, aliases, cvss, deleted-in-layer ...), kept in JSON.
+    ``extra["subject"]`` (see :data:`SUBJECT_KEY`) names the fact a finding is about
+    when several scanners can report it (``setuid:/usr/bin/su``): a report keeps one
+    finding per subject."""
     id: str = ""
     """Stable fingerprint; computed from the identity fields when left empty."""
     fingerprint_key: str = ""

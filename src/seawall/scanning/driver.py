@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from seawall import __version__
 from seawall.analyzers.interface import AnalysisContext, Analyzer, AnalyzerResult, FileResult
 from seawall.fs.interface import FileSystem
-from seawall.model.finding import Finding
+from seawall.model.finding import SUBJECT_KEY, Finding
 from seawall.model.package import Package
 from seawall.model.report import ErrorEntry, Report, Stats, TargetInfo, ToolInfo
 from seawall.plugins.discovery import DiscoveredPlugin
@@ -273,12 +273,32 @@ class ScanDriver:
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
+    """One finding per id, and one per ``extra["subject"]``: when two scanners report
+    the same fact (a setuid binary, an empty password), the more severe finding stays
+    (the first on a tie) and names the other rules in ``extra["also_reported_as"]``."""
     seen: set[str] = set()
-    out = []
+    by_subject: dict[str, int] = {}
+    out: list[Finding] = []
     for f in findings:
-        if f.id not in seen:
-            seen.add(f.id)
+        if f.id in seen:
+            continue
+        seen.add(f.id)
+        subject = f.extra.get(SUBJECT_KEY)
+        if not isinstance(subject, str) or not subject:
             out.append(f)
+            continue
+        index = by_subject.get(subject)
+        if index is None:
+            by_subject[subject] = len(out)
+            out.append(f)
+            continue
+        kept, other = out[index], f
+        if other.severity.rank > kept.severity.rank:
+            kept, other = other, kept
+            out[index] = kept
+        also = {*kept.extra.get("also_reported_as", []), other.rule_id,
+                *other.extra.get("also_reported_as", [])}
+        kept.extra["also_reported_as"] = sorted(also - {kept.rule_id})
     return out
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from seawall.analyzers.backdoor.check_registry import CheckHit, backdoor_check
 from seawall.analyzers.backdoor.scan_context import BackdoorContext
+from seawall.model.finding import empty_password_subject
 
 _NO_LOGIN = ("nologin", "false", "sync", "halt", "shutdown")
 
@@ -33,7 +34,9 @@ def empty_passwords(ctx: BackdoorContext) -> Iterator[CheckHit]:
             field, number = shadow[account.name]
             if field == "":
                 yield CheckHit("/etc/shadow", f"'{account.name}' logs in without a password",
-                               number, f"{account.name}::...")
+                               number, f"{account.name}::...",
+                               subject=empty_password_subject("/etc/shadow", account.name))
         elif account.password_field == "":
             yield CheckHit("/etc/passwd", f"'{account.name}' logs in without a password",
-                           account.line, f"{account.name}::...")
+                           account.line, f"{account.name}::...",
+                           subject=empty_password_subject("/etc/passwd", account.name))

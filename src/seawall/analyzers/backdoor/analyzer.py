@@ -100,7 +100,7 @@ class BackdoorAnalyzer(Analyzer):
     rootkits, kernel modules, Python start-up, hooks...)."""
 
     name = "backdoor"
-    version = "1"
+    version = "2"
     description = f"Persistence and backdoors ({len(CHECKS)} checks: cron, rc files, systemd, "\
         "sshd, PAM, accounts, rootkits...)"
 

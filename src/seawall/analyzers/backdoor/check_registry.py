@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from seawall.model.finding import Category, Finding, Location, Severity
+from seawall.model.finding import SUBJECT_KEY, Category, Finding, Location, Severity
 
 if TYPE_CHECKING:
     from seawall.analyzers.backdoor.scan_context import BackdoorContext
@@ -28,6 +28,8 @@ class CheckHit:
     evidence: str | None = None
     severity: Severity | None = None
     """Overrides the check's default (e.g. critical when two risky settings combine)."""
+    subject: str | None = None
+    """The fact another scanner may report too (``Finding.extra["subject"]``)."""
 
 
 CheckFunction = Callable[["BackdoorContext"], Iterator[CheckHit]]
@@ -85,4 +87,5 @@ def finding_for(check: BackdoorCheck, hit: CheckHit, layer: str | None) -> Findi
                     for t in check.attack],
         tags={"attack": list(check.attack)} if check.attack else {},
         fingerprint_key=_evidence(hit.evidence) or hit.why,
+        extra={SUBJECT_KEY: hit.subject} if hit.subject else {},
     )

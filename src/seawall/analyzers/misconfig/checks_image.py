@@ -14,6 +14,7 @@ from seawall.analyzers.misconfig.image_refs import parse_image_ref
 from seawall.analyzers.misconfig.k8s_model import as_dict, as_list
 from seawall.analyzers.misconfig.registry import ScanSettings, Violation, check
 from seawall.fs.interface import FileInfo, FileSystem
+from seawall.model.finding import SUBJECT_KEY, empty_password_subject
 
 #: Largest file this module reads whole (passwd, shadow, group).
 _MAX_SMALL_FILE = 4 * 1024 * 1024
@@ -230,7 +231,10 @@ def setuid_files(img: ImageView, s: ScanSettings) -> Iterator[Violation]:
     for info in img.files():
         if info.is_file() and info.mode & 0o6000:
             bits = "setuid" if info.mode & 0o4000 else "setgid"
-            yield _file_v(f"{bits} {oct(info.mode)} {info.path}", info)
+            violation = _file_v(f"{bits} {oct(info.mode)} {info.path}", info)
+            # The privesc scanner reports the same binaries (with its catalog's verdict).
+            violation.extra[SUBJECT_KEY] = f"setuid:{info.path}"
+            yield violation
 
 
 @check("SW-IMG-011", "image")
@@ -261,7 +265,8 @@ def empty_password(img: ImageView, s: ScanSettings) -> Iterator[Violation]:
         fields = line.split(":")
         if len(fields) > 1 and fields[0] and fields[1] == "" and info is not None:
             yield Violation(
-                f"account {fields[0]} has an empty password", path="/etc/shadow", layer=info.layer
+                f"account {fields[0]} has an empty password", path="/etc/shadow", layer=info.layer,
+                extra={SUBJECT_KEY: empty_password_subject("/etc/shadow", fields[0])},
             )
 
 

@@ -37,7 +37,7 @@ class ImageConfigAnalyzer(Analyzer):
     """CIS Docker section 4 / dockle-style checks of a built image."""
 
     name: ClassVar[str] = "imageconfig"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"
     target_kinds: ClassVar[frozenset[str]] = frozenset({"image"})
     description: ClassVar[str] = (
         "image config and history: root user, HEALTHCHECK, secrets in ENV, curl|sh, setuid ..."

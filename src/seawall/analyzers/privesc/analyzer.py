@@ -51,7 +51,7 @@ class PrivescAnalyzer(Analyzer):
     """Privilege-escalation paths inside the filesystem."""
 
     name = "privesc"
-    version = "1"
+    version = "2"
     description = "SUID/SGID (GTFOBins), sudoers, file capabilities, writable auth files, PATH"
 
     def required(self, path: str, info: FileInfo) -> bool:
@@ -119,19 +119,20 @@ class PrivescAnalyzer(Analyzer):
                 "SW-PE-SUID-001", severity, f"{kind} {base} gives a root shell or root file access",
                 f"{path} is {kind} (owner {owner}, mode {info.mode:04o}) and is on the "
                 f"GTFOBins list. Exploit: {entry.hint}", f"chmod u-s,g-s {path}", path, layer,
-                f"mode {info.mode:04o}", hint=entry.hint))
+                f"mode {info.mode:04o}", hint=entry.hint, subject=f"setuid:{path}"))
         elif entry is not None:
             out.findings.append(privesc_finding(
                 "SW-PE-SUID-002", "info", f"{kind} {base} (expected)",
                 f"{path} is {kind}: {entry.hint}.", "Remove setuid bits the image does not need "
-                "(chmod u-s).", path, layer, f"mode {info.mode:04o}", hint=entry.hint))
+                "(chmod u-s).", path, layer, f"mode {info.mode:04o}", hint=entry.hint,
+                subject=f"setuid:{path}"))
         else:
             out.findings.append(privesc_finding(
                 "SW-PE-SUID-003", "medium" if info.mode & 0o4000 else "low",
                 f"unknown {kind} binary {base}",
                 f"{path} is {kind} (owner {owner}) and is not a binary a distribution normally "
                 "ships setuid; review it.", f"chmod u-s,g-s {path}", path, layer,
-                f"mode {info.mode:04o}"))
+                f"mode {info.mode:04o}", subject=f"setuid:{path}"))
 
     def _capabilities(self, path: str, base: str, raw: bytes, layer: str | None,
                       out: AnalyzerResult) -> None:

@@ -61,7 +61,7 @@ class WeakpassAnalyzer(Analyzer):
     """Offline dictionary attack on every password store we can read."""
 
     name = "weakpass"
-    version = "1"
+    version = "2"
     description = ("Weak passwords: shadow, htpasswd, Redis, MySQL, PostgreSQL, Tomcat, FTP, "
                    "Grafana, RabbitMQ, MongoDB, Env, unencrypted SSH keys")
 

@@ -7,7 +7,14 @@ import hashlib
 from dataclasses import dataclass
 
 from seawall.analyzers.weakpass.credentials import Credential, DirectIssue
-from seawall.model.finding import Category, Finding, Location, Severity
+from seawall.model.finding import (
+    SUBJECT_KEY,
+    Category,
+    Finding,
+    Location,
+    Severity,
+    empty_password_subject,
+)
 
 
 @dataclass(frozen=True)
@@ -78,11 +85,14 @@ def issue_finding(issue: DirectIssue, layer: str | None) -> Finding:
     high = issue.privileged or issue.rule_id in ("SW-WP-001",)
     severity = Severity.CRITICAL if issue.privileged and issue.rule_id == "SW-WP-001" else (
         Severity.HIGH if high else Severity.MEDIUM)
+    extra: dict[str, object] = {"service": issue.service, "account": issue.account}
+    if issue.rule_id == "SW-WP-001" and issue.service == "system":
+        # The backdoor scanner reports the same passwordless account (SW-BD-028).
+        extra[SUBJECT_KEY] = empty_password_subject(issue.path, issue.account)
     return _finding(
         issue.rule_id, severity, f"{rule.title}: {_who(issue.service, issue.account)}",
         issue.detail, Location(path=issue.path, layer=layer, line=issue.line), None,
-        f"{issue.service}\x1f{issue.account}",
-        {"service": issue.service, "account": issue.account})
+        f"{issue.service}\x1f{issue.account}", extra)
 
 
 def cracked_finding(cred: Credential, password: str, method: str, layer: str | None,
