@@ -253,8 +253,9 @@ rule SW_MAL_JSP_InterpreterEval
     strings:
         $jsp = /<%|<jsp:|jsp:scriptlet/
         $engine = /ScriptEngineManager|PythonInterpreter|GroovyShell|bsh\.Interpreter|new\s+Interpreter\s*\(|ELProcessor|SpelExpressionParser|Ognl\s*\.\s*getValue|JexlEngine|MVEL\s*\.\s*eval/
-        $run = /\.\s*(eval|exec|evaluate|parseExpression|getValue|createExpression)\s*\(/
-        $req = /request\s*\.\s*(getParameter|getInputStream|getReader|getHeader)\s*\(/
+        $runreq = /\.\s*(eval|exec|evaluate|parseExpression|getValue|createExpression)\s*\([^;]{0,80}request\s*\.\s*(getParameter|getInputStream|getReader|getHeader)\s*\(/
+        $runvar = /\.\s*(eval|exec|evaluate|parseExpression|getValue|createExpression)\s*\(\s*\w{1,30}\s*[,)]/
+        $strparam = /String\s+\w+\s*=\s*request\s*\.\s*(getParameter|getHeader)\s*\(/
     condition:
-        $jsp and $engine and $run and $req
+        $jsp and $engine and ($runreq or ($runvar and $strparam))
 }
