@@ -263,3 +263,25 @@ rule SW_MAL_PHP_UnderscoreCallee
     condition:
         filesize < 64KB and $php and $call and $assign and $src
 }
+
+rule SW_MAL_PHP_RequestCommand
+{
+    meta:
+        id = "SW-MAL-PHP-042"
+        title = "PHP webshell: OS command built from request parameters"
+        severity = "critical"
+        family = "webshell-php"
+        attack = "T1505.003"
+        references = "https://attack.mitre.org/techniques/T1505/003/"
+        description = "system/exec/passthru/shell_exec/popen/proc_open run a command that contains request data in the same statement, or a variable next to a request field named cmd/command/shell, or with stderr folded into the page (2>&1): a command console, however it is dressed. Request data passed through escapeshellarg() is an argument, not a command, and does not count."
+    strings:
+        $php = /<\?(php|=|\s)/ nocase
+        $sinkreq = /\b(system|passthru|shell_exec|popen|proc_open|exec|pcntl_exec)\s*\([^;]{0,100}\$_(POST|GET|REQUEST|COOKIE)\b/ nocase
+        $cmdparam = /\$_(POST|GET|REQUEST|COOKIE)\s*\[\s*["'](cmd|command|shell|exec|execute|cmnd|komut|kom)["']\s*\]/ nocase
+        $sinkvar = /\b(system|passthru|shell_exec|popen|proc_open|exec)\s*\(\s*["']?\$\w+/ nocase
+        $stderr = /\b(system|passthru|shell_exec|exec|popen)\s*\(\s*["']?\$\w+["']?\s*\.\s*["']\s*2>&1/ nocase
+        $req = /\$_(POST|GET|REQUEST|COOKIE)\s*\[|\$HTTP_(POST|GET)_VARS/
+        $escaped = /\b(system|passthru|shell_exec|popen|proc_open|exec|pcntl_exec)\s*\([^;]{0,100}escapeshell(arg|cmd)\s*\(\s*\$_(POST|GET|REQUEST|COOKIE)\b/ nocase
+    condition:
+        $php and (#sinkreq > #escaped or ($cmdparam and $sinkvar) or ($stderr and $req))
+}
