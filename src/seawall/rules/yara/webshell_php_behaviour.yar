@@ -280,8 +280,67 @@ rule SW_MAL_PHP_RequestCommand
         $cmdparam = /\$_(POST|GET|REQUEST|COOKIE)\s*\[\s*["'](cmd|command|shell|exec|execute|cmnd|komut|kom)["']\s*\]/ nocase
         $sinkvar = /\b(system|passthru|shell_exec|popen|proc_open|exec)\s*\(\s*["']?\$\w+/ nocase
         $stderr = /\b(system|passthru|shell_exec|exec|popen)\s*\(\s*["']?\$\w+["']?\s*\.\s*["']\s*2>&1/ nocase
-        $req = /\$_(POST|GET|REQUEST|COOKIE)\s*\[|\$HTTP_(POST|GET)_VARS/
+        $stderrstr = /["'][^"'\n]{0,60}(\$\w+|\{\$\w+\[[^\]]{1,20}\]\})[^"'\n]{0,20}2>&1/
+        $req = /\$_(POST|GET|REQUEST|COOKIE)\s*\[|\$HTTP_(POST|GET)_VARS|php:\/\/input/
         $escaped = /\b(system|passthru|shell_exec|popen|proc_open|exec|pcntl_exec)\s*\([^;]{0,100}escapeshell(arg|cmd)\s*\(\s*\$_(POST|GET|REQUEST|COOKIE)\b/ nocase
     condition:
-        $php and (#sinkreq > #escaped or ($cmdparam and $sinkvar) or ($stderr and $req))
+        $php and (#sinkreq > #escaped or ($cmdparam and $sinkvar) or ($stderr and $req)
+                  or ($stderrstr and $sinkvar and $req))
+}
+
+rule SW_MAL_PHP_WindowsComShell
+{
+    meta:
+        id = "SW-MAL-PHP-044"
+        title = "PHP webshell: Windows shell or IIS metabase driven through COM"
+        severity = "high"
+        family = "webshell-php"
+        attack = "T1505.003"
+        references = "https://www.php.net/manual/en/class.com.php"
+        description = "new COM('WScript.Shell'), 'Shell.Application' or 'IIS://localhost/w3svc' from a PHP page runs commands or enumerates the IIS sites the server hosts: the COM flavour of a command console, invisible to signatures that look for system()/exec()."
+    strings:
+        $php = /<\?(php|=|\s)/ nocase
+        $com = /new\s+COM\s*\(\s*["'](WScript\.Shell|Shell\.Application|WScript\.Network|IIS:\/\/)/ nocase
+        $dotnet = /new\s+DOTNET\s*\(\s*["'][^"']{0,40}["']\s*,\s*["']System\.Diagnostics\.Process/ nocase
+    condition:
+        $php and ($com or $dotnet)
+}
+
+rule SW_MAL_PHP_DisableFunctionsBypass
+{
+    meta:
+        id = "SW-MAL-PHP-045"
+        title = "PHP exploit: disable_functions bypass by memory corruption (UAF leak and zif_system call)"
+        severity = "critical"
+        family = "webshell-php"
+        attack = "T1068"
+        references = "https://github.com/mm0r1/exploits"
+        description = "Scripts that leak and write PHP's own memory (str2ptr/ptr2str, pack('Q'), parsing the ELF of the running php binary) to find zif_system and call it with disable_functions in force: the stage a webshell uses when exec() is disabled (often an include without its own <?php tag)."
+    strings:
+        $assign = /\$\w+\s*=\s*\$\w+/
+        $p1 = /function\s+str2ptr\s*\(/ nocase
+        $p2 = /function\s+ptr2str\s*\(/ nocase
+        $p3 = /zif_system|get_binary_base|parse_elf|basic_funcs/ nocase
+        $p4 = /pack\s*\(\s*["']Q/
+        $p5 = /function\s+leak\s*\(/ nocase
+    condition:
+        $assign and 3 of ($p*)
+}
+
+rule SW_MAL_PHP_MysqlFilePrivesc
+{
+    meta:
+        id = "SW-MAL-PHP-046"
+        title = "PHP webshell: MySQL writes a MOF or UDF library into a system directory"
+        severity = "critical"
+        family = "webshell-php"
+        attack = "T1068"
+        references = "https://attack.mitre.org/techniques/T1068/"
+        description = "SELECT ... INTO DUMPFILE into Windows' wbem\\mof folder or MySQL's plugin directory (lib_mysqludf_sys, sys_exec/sys_eval): the database server is made to plant code that runs as SYSTEM/mysql."
+    strings:
+        $php = /<\?(php|=|\s)/ nocase
+        $dump = /into\s+dumpfile/ nocase
+        $target = /wbem[\/\\]+mof|lib_mysqludf|udf\.(dll|so)|\bsys_(exec|eval)\b|plugin_dir/ nocase
+    condition:
+        $php and $dump and $target
 }
