@@ -235,8 +235,8 @@ rule SW_MAL_PHP_PackedPayload
         description = "Kilobytes of base64/hex in string literals (often cut into chunks and concatenated) that pass through a decoder and then into eval, create_function, preg_replace or a variable function: the payload is hidden from review and from signatures."
     strings:
         $php = /<\?(php|=|\s)/ nocase
-        $blob = /["'][A-Za-z0-9+\/]{2000}/
-        $chunk = /["'][A-Za-z0-9+\/=]{40,}["']\s*\.\s*[\r\n]/
+        $blob = /(base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|convert_uudecode)\s*\(\s*((base64_decode|str_rot13|strrev)\s*\(\s*)?["'][A-Za-z0-9+\/]{1000}/ nocase
+        $chunk = /["']\.\r?\n[ \t]*["'][A-Za-z0-9+\/]{60}/
         $decode = /\b(base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|convert_uudecode|hex2bin)\s*\(/ nocase
         $e1 = /\b(eval|assert|create_function)\s*\(/ nocase
         $e2 = /\$\w+\s*\(\s*(@\s*)?\$\w+/
@@ -317,14 +317,14 @@ rule SW_MAL_PHP_DisableFunctionsBypass
         references = "https://github.com/mm0r1/exploits"
         description = "Scripts that leak and write PHP's own memory (str2ptr/ptr2str, pack('Q'), parsing the ELF of the running php binary) to find zif_system and call it with disable_functions in force: the stage a webshell uses when exec() is disabled (often an include without its own <?php tag)."
     strings:
-        $assign = /\$\w+\s*=\s*\$\w+/
+        $fn = /function\s+\w+\s*\(/
         $p1 = /function\s+str2ptr\s*\(/ nocase
         $p2 = /function\s+ptr2str\s*\(/ nocase
         $p3 = /zif_system|get_binary_base|parse_elf|basic_funcs/ nocase
         $p4 = /pack\s*\(\s*["']Q/
         $p5 = /function\s+leak\s*\(/ nocase
     condition:
-        $assign and 3 of ($p*)
+        $fn and 3 of ($p*)
 }
 
 rule SW_MAL_PHP_MysqlFilePrivesc
