@@ -315,7 +315,7 @@ rule SW_MAL_PHP_DisableFunctionsBypass
         family = "webshell-php"
         attack = "T1068"
         references = "https://github.com/mm0r1/exploits"
-        description = "Scripts that leak and write PHP's own memory (str2ptr/ptr2str, pack('Q'), parsing the ELF of the running php binary) to find zif_system and call it with disable_functions in force: the stage a webshell uses when exec() is disabled (often an include without its own <?php tag)."
+        description = "Scripts that leak and write PHP's own memory (str2ptr/ptr2str, pack('Q'), parsing the ELF of the running php binary) to find zif_system and call it with disable_functions in force: the stage a webshell uses when exec() is disabled (often an include without its own PHP open tag)."
     strings:
         $fn = /function\s+\w+\s*\(/
         $p1 = /function\s+str2ptr\s*\(/ nocase
