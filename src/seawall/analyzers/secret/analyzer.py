@@ -23,7 +23,7 @@ from seawall.analyzers.interface import (
 )
 from seawall.analyzers.secret.engine import ScanLimits, SecretEngine
 from seawall.analyzers.secret.package_files import PackageFileFilter
-from seawall.analyzers.secret.rules import PathRule
+from seawall.analyzers.secret.rules import PathRule, builtin_rules_digest
 from seawall.analyzers.secret.secret_config import SecretConfig, load_secret_config
 from seawall.analyzers.secret.secret_findings import (
     finding_from_path_rule,
@@ -83,8 +83,9 @@ class SecretAnalyzer(Analyzer):
         )
 
     def options_key(self) -> str:
-        """The config file's content hash and the size limit change per-file results."""
-        return f"{self.config.digest}:{self.limits.max_file_size}"
+        """The built-in rules, the config file's content hash and the size limit change
+        per-file results."""
+        return f"{builtin_rules_digest()}:{self.config.digest}:{self.limits.max_file_size}"
 
     def required(self, path: str, info: FileInfo) -> bool:
         """Every regular file: binaries are recognised by content, not name."""
@@ -103,22 +104,30 @@ class SecretAnalyzer(Analyzer):
         if self.config.is_skipped(path):
             out.data["skipped"] = "path matches skip_paths"
             return out
+        path_hits: list[PathRule] = []
         try:
             for rule in self._path_hits(path):
                 if rule.content is not None:
                     head = file.read(PATH_RULE_HEAD)
                     if not rule.content.search(head):
                         continue
-                out.findings.append(finding_from_path_rule(rule, path, file.layer,
-                                                           file.info.size))
-            if file.info.size == 0:
-                return out
-            with file.open() as stream:
-                outcome = self.engine.scan_reader(stream.read, path)
+                path_hits.append(rule)
+            outcome = None
+            if file.info.size:
+                with file.open() as stream:
+                    outcome = self.engine.scan_reader(stream.read, path)
         except OSError as exc:
             out.errors.append(ErrorEntry("secret", f"{path}: cannot read: {exc.strerror or exc}"))
             return out
-        out.findings += findings_from_matches(outcome.matches, path, file.layer)
+        content = findings_from_matches(outcome.matches if outcome else (), path, file.layer)
+        families = {str(f.extra.get("family")) for f in content}
+        out.findings += [
+            finding_from_path_rule(rule, path, file.layer, file.info.size)
+            for rule in path_hits if not families & set(rule.superseded_by)
+        ]
+        out.findings += content
+        if outcome is None:
+            return out
         if outcome.skipped:
             out.data["skipped"] = outcome.skipped
         if outcome.dropped_matches:

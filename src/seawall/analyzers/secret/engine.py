@@ -21,10 +21,13 @@ from seawall.analyzers.secret.keyword_index import KeywordIndex
 from seawall.analyzers.secret.rules import MAX_WINDOW, ContentRule, RuleSet
 from seawall.analyzers.secret.value_filters import (
     is_code_shape_credential,
+    is_documented_example,
     is_keyword_echo,
     is_placeholder,
     is_setting_key,
+    looks_generated,
     looks_like_identifier,
+    looks_like_reference,
     masked_evidence,
     shannon_entropy,
 )
@@ -236,6 +239,10 @@ class SecretEngine:
             return False
         if any(marker in line_text for marker in INLINE_ALLOW):
             return False
+        if is_documented_example(secret):
+            return False
+        if rule.generated and not looks_generated(secret):
+            return False
         if rule.generic:
             ctx = context or KeyContext()
             key = ctx.prefix + _named(m, "key")
@@ -244,7 +251,11 @@ class SecretEngine:
             if not is_code_shape_credential(_named(m, "key"), ctx.before, ctx.between,
                                             ctx.after):
                 return False
-            if _named(m, "bare") and (looks_like_identifier(secret) or secret[-1] in ",);"):
+            if _named(m, "bare") and secret[-1] in ",);":
+                return False
+            # A config file's unquoted value is a literal: only a dotted name is a reference.
+            if _named(m, "bare") and (looks_like_reference(secret) if rule.config_only
+                                      else looks_like_identifier(secret)):
                 return False
         return True
 
@@ -341,16 +352,24 @@ def _line_at(buf: bytes, pos: int) -> bytes:
 
 
 def _prefer_specific(matches: list[SecretMatch]) -> list[SecretMatch]:
-    """Drop a generic rule's match when a specific rule matched the same bytes."""
-    specific = [(m.offset, m.offset + len(m.secret.encode())) for m in matches
-                if not m.rule.generic]
-    if not specific:
+    """One match per secret: where matches overlap (two rules read the same bytes, such
+    as a generic ``password = ...`` rule and the unquoted-value rule, or a generic rule
+    and a rule for that service's format), keep the specific rule's, then the more
+    severe, then the earlier rule's."""
+    if len(matches) < 2:
         return matches
-    out = []
-    for m in matches:
-        if m.rule.generic:
-            a, b = m.offset, m.offset + len(m.secret.encode())
-            if any(a < e and s < b for s, e in specific):
-                continue
-        out.append(m)
-    return out
+    order = {id(r): i for i, r in enumerate(dict.fromkeys(m.rule for m in matches))}
+
+    def rank(m: SecretMatch) -> tuple[int, int, int]:
+        return (int(m.rule.generic), -m.rule.severity.rank, order[id(m.rule)])
+
+    kept: list[SecretMatch] = []
+    spans: list[tuple[int, int]] = []
+    for m in sorted(matches, key=rank):
+        a, b = m.offset, m.offset + max(1, len(m.secret.encode()))
+        if any(a < e and s < b for s, e in spans):
+            continue
+        kept.append(m)
+        spans.append((a, b))
+    kept.sort(key=lambda m: m.offset)
+    return kept

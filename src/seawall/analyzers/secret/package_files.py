@@ -15,7 +15,14 @@ decision is made per file from facts about the target:
   (:data:`THIRD_PARTY_DIRS`: ``site-packages``, ``node_modules``, ``vendor``...).
 
 High-confidence rules (a secret with a format of its own: ``AKIA...``, PEM keys,
-``ghp_...``) report everywhere. What was dropped is counted in the analyzer result's
+``ghp_...``) report everywhere, except in two kinds of file that hold no secret of the
+image's owner whatever they contain:
+* package manager indexes (:data:`PACKAGE_INDEXES`: apt lists, apk/yum/dnf caches),
+  text downloaded from the distribution's mirror;
+* test fixtures (:data:`TEST_FIXTURES`: ``testdata/``, ``*_test.go``, ``tests/``...) of
+  an installed package or toolchain (:data:`TOOLCHAIN_DIRS`): Go's standard library
+  ships example TLS keys in ``crypto/tls/testdata`` and ``example_test.go``, public
+  since they were committed. What was dropped is counted in the analyzer result's
 ``data["package_files"]``; the ``secret.include_package_files`` option turns this off.
 """
 
@@ -39,6 +46,28 @@ THIRD_PARTY_DIRS = re.compile(
 gem/bundler, cargo, go modules, maven, gradle, nuget) install other people's code."""
 
 
+PACKAGE_INDEXES = re.compile(
+    r"^/var/lib/apt/lists/|^/var/cache/apt/|^/var/lib/dpkg/(?:status|available)(?:-old)?$"
+    r"|^/lib/apk/db/|^/var/cache/apk/|^/var/cache/(?:yum|dnf)/|^/var/lib/(?:yum|dnf)/"
+)
+"""Package manager indexes and caches (downloaded from the distribution's mirrors)."""
+
+TEST_FIXTURES = re.compile(
+    r"/(?:testdata|test-data|tests?|__tests__|fixtures|test_fixtures|spec)/|_test\.go$"
+    r"|/test_[^/]+\.py$|\.(?:test|spec)\.[cm]?[jt]s$"
+)
+"""Paths of test code and test data."""
+
+TOOLCHAIN_DIRS = re.compile(
+    r"^/usr/local/go/|^/usr/(?:lib|share)/go(?:lang)?(?:-[\d.]+)?/|^/usr/lib/jvm/"
+    r"|^/opt/(?:java|jdk|openjdk)[^/]*/|^/usr/local/lib/node_modules/|^/usr/(?:lib|share)/nodejs/"
+    r"|^/usr/local/lib/python3[\d.]*/|^/usr/lib/python3[\d.]*/"
+)
+"""Where official images and distributions install language toolchains (the Go tree of
+the golang image, a JDK, Node's and Python's own libraries) when no package database
+lists their files."""
+
+
 def _with_digests(fs: FileSystem) -> PackageOwnership:
     return load_package_ownership(fs, digests=True)
 
@@ -55,7 +84,8 @@ class PackageFileFilter:
     dropped: Counter[str] = field(default_factory=Counter)
     """Dropped findings per rule ID."""
     reasons: Counter[str] = field(default_factory=Counter)
-    """Dropped findings per reason (``os-package``, ``language-package-dir``)."""
+    """Dropped findings per reason (``os-package``, ``language-package-dir``,
+    ``package-index``, ``package-test-fixture``)."""
     kept_modified: int = 0
     """Low-confidence findings kept because their package file was edited."""
     _ownership: PackageOwnership | None = None
@@ -69,23 +99,39 @@ class PackageFileFilter:
         return self._ownership
 
     def reason_to_drop(self, finding: Finding, visible: bool) -> str | None:
-        """``os-package`` / ``language-package-dir`` when ``finding`` is a low-confidence
-        hit in a package's file, else None. ``visible`` False: the file was deleted or
+        """Why ``finding`` is dropped: ``package-index`` / ``package-test-fixture`` (any
+        rule), ``os-package`` / ``language-package-dir`` (a low-confidence hit in a
+        package's file); None to keep it. ``visible`` False: the file was deleted or
         replaced later, so its content cannot be compared with the package's."""
         path = finding.location.path
-        if not path or finding.rule_id not in self.low_confidence:
+        if not path:
+            return None
+        if PACKAGE_INDEXES.search(path):
+            return "package-index"
+        if TEST_FIXTURES.search(path) and (
+            THIRD_PARTY_DIRS.search(path) or TOOLCHAIN_DIRS.search(path)
+            or self._package_file(path, visible)
+        ):
+            return "package-test-fixture"
+        if finding.rule_id not in self.low_confidence:
             return None
         if THIRD_PARTY_DIRS.search(path):
             return "language-package-dir"
         if not self.ownership.owns(path):
             return None
-        if visible:
-            if path not in self._unmodified:
-                self._unmodified[path] = self.ownership.unmodified(self.fs, path)
-            if not self._unmodified[path]:
-                self.kept_modified += 1
-                return None
+        if visible and not self._unmodified_file(path):
+            self.kept_modified += 1
+            return None
         return "os-package"
+
+    def _unmodified_file(self, path: str) -> bool:
+        if path not in self._unmodified:
+            self._unmodified[path] = self.ownership.unmodified(self.fs, path)
+        return self._unmodified[path]
+
+    def _package_file(self, path: str, visible: bool) -> bool:
+        """A file the OS package database lists, with the content its package gave it."""
+        return self.ownership.owns(path) and (not visible or self._unmodified_file(path))
 
     def keep(self, finding: Finding, visible: bool) -> bool:
         """False (and counted) when the finding is to be dropped."""

@@ -12,6 +12,8 @@ Two kinds of rule live in the same files:
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -114,6 +116,10 @@ class ContentRule:
     files a package manager installed (see :mod:`secret.package_files`)."""
     config_only: bool = False
     """Only for config-style text: .env/.ini/.yaml/.properties files and image metadata."""
+    generated: bool = False
+    """The value must look machine-generated (letters mixed with digits or cases, no
+    word or identifier shape, see :func:`value_filters.looks_generated`): for generic
+    rules that also read unquoted values in code and prose."""
     multiline: bool = False
     """The match may span lines (PEM blocks): the window runs forward from the hit."""
     window: int = DEFAULT_WINDOW
@@ -141,6 +147,9 @@ class PathRule:
     allow_paths: tuple[re.Pattern[str], ...] = ()
     content: CompiledPattern | None = None
     """When set, the file counts only if its first bytes match."""
+    superseded_by: tuple[str, ...] = ()
+    """Content-rule families whose finding in the same file replaces this one (an
+    ``id_rsa`` whose key the private-key rule reports, with its line, once)."""
     description: str = ""
     remediation: str = ""
     references: tuple[str, ...] = ()
@@ -235,6 +244,7 @@ def parse_content_rule(
         generic=generic,
         confidence=confidence,
         config_only=bool(d.get("config_only", False)),
+        generated=bool(d.get("generated", False)),
         multiline=bool(d.get("multiline", False)),
         window=window,
         lookbehind=min(window, int(d.get("lookbehind", window))),
@@ -267,6 +277,7 @@ def parse_path_rule(d: Mapping[str, Any], family: str, defaults: Mapping[str, An
         path=path,
         allow_paths=_regexes(d.get("allow_paths"), where),
         content=CompiledPattern(str(content), where) if content else None,
+        superseded_by=tuple(_str_list(d.get("superseded_by"))),
         description=_text(d, "description") or _text(defaults, "description"),
         remediation=_text(d, "remediation") or _text(defaults, "remediation"),
         references=_str_list(d.get("references")) or _str_list(defaults.get("references")),
@@ -307,6 +318,18 @@ def rule_documents() -> list[tuple[str, Any]]:
             text = entry.read_text(encoding="utf-8")
             docs.append((entry.name, yaml.load(text, Loader=_YAML_LOADER)))
     return docs
+
+
+@functools.cache
+def builtin_rules_digest() -> str:
+    """sha256 (16 hex digits) over the built-in rule files: part of the analyzer's cache
+    key, so a per-file result cached before a rule changed is not reused."""
+    digest = hashlib.sha256()
+    base = resources.files("seawall").joinpath("rules", "secrets")
+    for entry in sorted(base.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith((".yaml", ".yml")):
+            digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 _BUILTIN: RuleSet | None = None

@@ -6,12 +6,21 @@ inspect ``Env``/``Labels``. Every string is scanned as config-style text, so
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from seawall.analyzers.secret.engine import SecretEngine
+from seawall.analyzers.secret.engine import SecretEngine, SecretMatch
 from seawall.analyzers.secret.secret_findings import findings_from_matches
+from seawall.analyzers.secret.value_filters import masked_evidence, shannon_entropy
 from seawall.model.finding import Finding
+
+ENV_RULE_ID = "SW-SEC-GEN-009"
+"""The rule a password-named ENV variable with a literal value is reported under
+(``Credential in ENV / ARG instruction value``)."""
+_PASSWORD_NAME = re.compile(r"(?i)(?:password|passwd|passphrase|pwd)$|(?:^|_)pass$")
+_NOT_LITERAL = re.compile(r"^(?:|\$.*|/.*|.*\$\{.*|true|false|yes|no|on|off|none|null)$",
+                          re.IGNORECASE)
 
 
 def _env_items(env: Any) -> Iterator[tuple[str, str]]:
@@ -99,8 +108,26 @@ def _scan_fields(
 ) -> list[Finding]:
     out: list[Finding] = []
     for key, text in items:
-        outcome = engine.scan_bytes(text.encode("utf-8", "replace"), config_style=True,
-                                    sniff=False)
-        out += findings_from_matches(outcome.matches, None, None, resource=f"{kind}:{key}",
+        matches = _env_password(engine, key, text) if kind == "Env" else []
+        if not matches:
+            matches = engine.scan_bytes(text.encode("utf-8", "replace"), config_style=True,
+                                        sniff=False).matches
+        out += findings_from_matches(matches, None, None, resource=f"{kind}:{key}",
                                      where=f"{where} ({key})")
     return out
+
+
+def _env_password(engine: SecretEngine, key: str, text: str) -> list[SecretMatch]:
+    """``DB_PASSWORD=<literal>`` in Env: whatever the value (even a weak or example
+    one, which the generic rules' filters drop in files), everyone who can pull the
+    image can read it, so it is a secret finding. A reference (``$VAR``, a path such as
+    ``/run/secrets/db``) or an empty/boolean value is not."""
+    value = text.partition("=")[2].strip()
+    if not _PASSWORD_NAME.search(key) or len(value) < 4 or _NOT_LITERAL.match(value):
+        return []
+    rule = next((r for r in engine.rules if r.id == ENV_RULE_ID), None)
+    if rule is None:  # disabled by the user's config
+        return []
+    return [SecretMatch(rule=rule, secret=value, line=1, offset=len(key) + 1,
+                        evidence=masked_evidence(text, value),
+                        entropy=round(shannon_entropy(value), 3))]

@@ -64,13 +64,12 @@ leaked secrets)."""
 
 _NON_SECRET_KEY_PARTS = _word_set(
     """
-    hash hashed salt sha sha1 sha2 sha256 sha512 md5 crypt crypted digest scheme method
+    hash hashed sha sha1 sha2 sha256 sha512 md5 crypt crypted digest scheme method
     field column type name label policy length size count min max minimum maximum regex
     pattern format file path dir url uri placeholder prompt hint message error expiry
     expires expiration ttl timeout header param mode enabled required reset endpoint
     provider strategy version rotation id ids kind algorithm algo ref env var uuid
-    parameters params encryption passed passes passing passthrough passthru passive
-    bypass
+    parameters params passed passes passing passthrough passthru passive bypass
     """
 )
 """Key name parts that mark a setting about a secret, not the secret itself."""
@@ -99,6 +98,29 @@ def shannon_entropy(data: bytes | str) -> float:
     counts = Counter(data)
     n = len(data)
     return -sum((c / n) * math.log2(c / n) for c in counts.values())
+
+
+DOCUMENTED_EXAMPLES: tuple[str, ...] = (
+    "AKIAIOSFODNN7EXAMPLE",
+    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+    # jwt.io's sample token: its payload {"sub":"1234567890","name":"John Doe",...} and
+    # the HS256 signature made with "your-256-bit-secret".
+    "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwi",
+    "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+    # RFC 7617 / RFC 2617's Basic credentials "Aladdin:open sesame".
+    "QWxhZGRpbjpvcGVuIHNlc2FtZQ",
+)
+"""Values published in vendors' documentation as examples (AWS's key pair, jwt.io's
+token, the RFCs' Basic credentials): a file quoting them holds no credential."""
+_EXAMPLE_SUFFIX = re.compile(r"EXAMPLE(?:KEY)?$")
+
+
+def is_documented_example(secret: str) -> bool:
+    """A vendor's documentation example (see :data:`DOCUMENTED_EXAMPLES`), or a key
+    ending in ``EXAMPLE``/``EXAMPLEKEY`` the way AWS marks its examples."""
+    return bool(_EXAMPLE_SUFFIX.search(secret)) or any(
+        sample in secret for sample in DOCUMENTED_EXAMPLES)
 
 
 def is_placeholder(value: str) -> bool:
@@ -137,6 +159,38 @@ def is_setting_key(key: str) -> bool:
 def looks_like_identifier(value: str) -> bool:
     """A code reference (``config.db.password``, ``userPassword``) rather than a literal."""
     return bool(_IDENTIFIER.match(value))
+
+
+_REFERENCE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,60}(?:\.[A-Za-z_][A-Za-z0-9_]{0,60}){1,8}$")
+
+
+def looks_like_reference(value: str) -> bool:
+    """A dotted name (``settings.db.password``, ``vault.secrets.DB``): what a config
+    value looks like when it points at a secret instead of holding it."""
+    return bool(_REFERENCE.match(value))
+
+
+_CLASSES = (str.islower, str.isupper, str.isdigit)
+
+
+def looks_generated(value: str) -> bool:
+    """A value that a generator made rather than a person named: at least 8 characters,
+    letters and digits mixed (or both cases over 12+ characters, or base64-ish
+    punctuation), not an identifier or a word with a number appended, and not mostly
+    one character class with a short tail (``version2``, ``utf8mb4``)."""
+    v = value.strip("'\"`")
+    if len(v) < 8 or looks_like_identifier(v) or looks_like_reference(v):
+        return False
+    classes = sum(1 for test in _CLASSES if any(test(c) for c in v))
+    digits = sum(c.isdigit() for c in v)
+    letters = sum(c.isalpha() for c in v)
+    if digits and letters:
+        if re.fullmatch(r"[A-Za-z_\-]+\d{1,4}", v) or re.fullmatch(r"\d{1,4}[A-Za-z_\-]+", v):
+            return False  # a word and a number: name2, v1beta, 2fa-enabled
+        return min(digits, letters) >= 2 or len(v) >= 16
+    if classes >= 2 and len(v) >= 12:
+        return not re.fullmatch(r"[A-Z]?[a-z]+(?:[A-Z][a-z]+)*", v)
+    return False
 
 
 def is_keyword_echo(value: str, key: str) -> bool:
