@@ -79,7 +79,6 @@ def test_sensitive_files_and_content(tree: Path) -> None:
         ("SW-SEC-FILE-001", "/app/.env"),
         ("SW-SEC-GITHUB-001", "/app/.env"),
         ("SW-SEC-GEN-002", "/app/.env"),
-        ("SW-SEC-FILE-002", "/root/.ssh/id_rsa"),
         ("SW-SEC-KEY-002", "/root/.ssh/id_rsa"),
         ("SW-SEC-FILE-003", "/root/.git-credentials"),
         ("SW-SEC-CONN-003", "/root/.git-credentials"),
@@ -99,6 +98,8 @@ def test_sensitive_files_and_content(tree: Path) -> None:
         ("SW-SEC-CMD-001", "/root/.bash_history"),
     }
     assert expected <= by_rule, sorted(expected - by_rule)
+    # the SSH key is one finding (the key with its line), not also "SSH key file"
+    assert [r for r, p in by_rule if p == "/root/.ssh/id_rsa"] == ["SW-SEC-KEY-002"]
     # .env.example is documentation; the ELF is skipped by content with a reason
     assert not any(p == "/app/.env.example" for _, p in by_rule)
     assert "ELF" in skipped["/usr/bin/tool"]

@@ -73,17 +73,21 @@ def scan_image_config(engine: SecretEngine, config: Mapping[str, Any]) -> list[F
     for i, created_by, layer in history_layers(config):
         if not created_by:
             continue
-        outcome = engine.scan_bytes(created_by.encode("utf-8", "replace"), config_style=True,
-                                    sniff=False)
-        out += findings_from_matches(outcome.matches, None, layer, resource=f"history[{i}]",
-                                     where=f"image history step {i} (created_by)")
+        # A build argument's secret is reported once, under the argument's name.
+        in_args: set[str] = set()
         for name, text in build_args(created_by):
             outcome = engine.scan_bytes(text.encode("utf-8", "replace"), config_style=True,
                                         sniff=False)
+            in_args.update(m.secret for m in outcome.matches)
             out += findings_from_matches(
                 outcome.matches, None, layer, resource=f"history[{i}]:BuildArg:{name}",
                 where=f"build argument {name} of image history step {i}",
             )
+        outcome = engine.scan_bytes(created_by.encode("utf-8", "replace"), config_style=True,
+                                    sniff=False)
+        out += findings_from_matches(
+            [m for m in outcome.matches if m.secret not in in_args], None, layer,
+            resource=f"history[{i}]", where=f"image history step {i} (created_by)")
     return out
 
 

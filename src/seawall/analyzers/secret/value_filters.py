@@ -79,6 +79,7 @@ _TEMPLATE = re.compile(
     r"\$\{|\$\(|\{\{|\}\}|%\(|%[sd]\b|#\{|@\{|\$[A-Za-z_]|^\$|^%|%$|^@.{0,80}@$|\[\[|^\{.{0,200}\}$"
     r"|^<.{0,200}>$|^\[.{0,200}\]$|<%|%>"
 )
+_VERSION = re.compile(r"^[\^~<>=v]{0,2}\d{1,6}(?:\.(?:\d{1,6}|x|\*)){1,3}(?:[-+][\w.\-]{1,40})?$")
 _HEADER_NAME = re.compile(r"^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$")
 _SEQUENCES = ("0123456789", "abcdefghijklmnopqrstuvwxyz", "qwertyuiop", "asdfghjkl")
 _IDENTIFIER = re.compile(
@@ -88,6 +89,7 @@ _WORDY = re.compile(r"^[A-Za-z]{1,40}$")
 _QUOTE_OR_SPACE = " \t'\"`"
 _LIST_BEFORE = re.compile(r"[\"'`]\s{0,20},\s{0,20}$")
 _TRAILING_COMMENT = re.compile(r"^[ \t]*[^\s#][^#\n]*[ \t](?:#|//)[ \t]*$")
+_CALLED_CREDENTIAL = re.compile(r"(?i)passw|passphrase|secret|token")
 _LIST_AFTER = re.compile(r"^\s{0,20},\s{0,20}[\"'`]")
 
 
@@ -140,7 +142,7 @@ def is_placeholder(value: str) -> bool:
         return True
     if any(stem in low for stem in PLACEHOLDER_STEMS) or low in WEAK_DEFAULTS:
         return True
-    if _HEADER_NAME.match(v):
+    if _HEADER_NAME.match(v) or _VERSION.match(v):
         return True
     parts = [p for p in re.split(r"[-_. ]", low) if p]
     if parts and all(p in COMMON_WORDS or p.isdigit() for p in parts):
@@ -208,6 +210,9 @@ def is_code_shape_credential(key: str, before: str, between: str, after: str) ->
     assignment of a credential:
 
     * the keyword starts inside another word (``OPpASSIGN_COMMON`` -> ``pASS``);
+    * a call or macro whose name ends in ``pass``/``pwd`` rather than naming a password
+      (LLVM's ``FUNCTION_PASS("loop-unroll", ...)``): a value in parentheses counts only
+      after ``password``/``passphrase``/``secret``/``token`` (``setPassword("...")``);
     * the key is a branch of a ternary (``ok ? "PASS" : "FAIL"``);
     * the key opens the trailing comment of another line (``secret = $x # pass:insta``):
       such comments explain syntax (a whole commented-out line still counts);
@@ -220,6 +225,8 @@ def is_code_shape_credential(key: str, before: str, between: str, after: str) ->
     """
     if len(key) >= 2 and key[0].islower() and key[1].isupper():
         return False
+    if "(" in between and not _CALLED_CREDENTIAL.search(key):
+        return False  # FUNCTION_PASS("name", ...), pwd("x"): a call named pass/pwd
     head = before.rstrip(_QUOTE_OR_SPACE[2:])  # one quote of the key itself
     stripped = head.rstrip(" \t")
     if _TRAILING_COMMENT.match(head.rsplit("\n", 1)[-1]):
