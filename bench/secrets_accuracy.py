@@ -136,17 +136,13 @@ def scan_tree(root: Path) -> tuple[Lines, int, float]:
     return out, nbytes, time.process_time() - t0
 
 
-def gitleaks_lines(root: Path) -> Lines | None:
-    """gitleaks' (default config) finding lines under ``root/data``, or None when the
-    peer is not available."""
+def gitleaks_lines(root: Path) -> Lines:
+    """gitleaks' (default config) finding lines under ``root/data`` (the peer binary
+    comes from bench/peers.py; failing to get it fails the bench: ``--no-peer`` skips)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    try:
-        from peers import peer_binary
+    from peers import peer_binary
 
-        binary = peer_binary("gitleaks")
-    except Exception as exc:  # noqa: BLE001 - any failure to get the peer: say so, go on
-        print(f"gitleaks: not available ({exc})")
-        return None
+    binary = peer_binary("gitleaks")
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "gitleaks.json"
         subprocess.run([str(binary), "dir", "data", "--no-banner", "--log-level", "error",

@@ -1,6 +1,8 @@
 """The secret scanner on a real image built by the lab (tests/lab/images/secret-layers):
-a credentials file added in one RUN and deleted in a later one, a token in ENV and a
-build ARG used by a RUN."""
+a credentials file added in one RUN and deleted in a later one, a token and a password
+in ENV and a build ARG used by a RUN; and the clean images (Debian, Python, Go, and
+Debian with Python/Node/Go/JDK/git from tests/lab/images/clean-toolchains), on which
+nothing is a high or critical secret."""
 
 from __future__ import annotations
 
@@ -45,8 +47,15 @@ def test_secret_layers_image(lab: Lab, transport: str) -> None:
     build_arg = [f for f in findings if "BuildArg:DEPLOY_PASSWORD" in (f.location.resource or "")]
     assert build_arg
     assert all(f.location.layer in diff_ids for f in build_arg)
+    # the build argument's value is reported once per step, under the argument's name
+    assert not [f for f in findings if f.location.resource in ("history[2]", "history[3]")]
+    # a weak password in ENV is a secret finding of its own, not only a config warning;
+    # DB_PASSWORD_FILE=/run/secrets/db (a path to a mounted secret) is not
+    db = [f for f in findings if f.location.resource == "Env:DB_PASSWORD"]
+    assert [(f.rule_id, f.severity.value) for f in db] == [("SW-SEC-GEN-009", "high")]
+    assert not [f for f in findings if f.location.resource == "Env:DB_PASSWORD_FILE"]
     secret_values = ("Zx9Lq2Vt7Rb4Nw8Kp3Ys6Hd1Gm5Fj0Ce", "Hx7Qm2Rv9Lt4Wz8Nk3Pd",
-                     "k9Xq2Lw7Rz4Tb8Vn1Mc6Hs3Jd5Fg0Pa2Qe7Wr4Ty")
+                     "k9Xq2Lw7Rz4Tb8Vn1Mc6Hs3Jd5Fg0Pa2Qe7Wr4Ty", "supersecret-2024")
     # Nothing in the whole document holds a secret whole: not the findings, and not
     # the layer created_by strings the target description repeats (masked by redact).
     document = str(report.to_dict())
@@ -57,7 +66,7 @@ def test_secret_layers_image(lab: Lab, transport: str) -> None:
 
 
 @pytest.mark.lab
-@pytest.mark.parametrize("image", ["base-debian", "app-python"])
+@pytest.mark.parametrize("image", ["base-debian", "app-python", "pkgs-go"])
 def test_clean_images_have_no_secret_findings(lab: Lab, image: str, tmp_path: Path) -> None:
     """Clean Debian images: nothing the distribution or pip shipped is a secret, with
     the package-file filter on (default) and, thanks to the tightened generic rules,
@@ -89,3 +98,36 @@ def test_secret_layers_keeps_its_findings_with_the_package_filter(
     } <= rules
     # nothing from the distribution's own files
     assert all(not (f.location.path or "").startswith("/usr/") for f in report.findings)
+
+
+@pytest.mark.lab
+def test_clean_toolchains_image_has_no_high_or_critical_secret(lab: Lab, tmp_path: Path) -> None:
+    """Debian + python3, nodejs/npm, golang-go, default-jdk-headless and git, apt lists
+    kept: Go's test keys (crypto/tls/testdata, example_test.go), undici's base64 wasm
+    (runs of ``AAAA``), RFC example credentials in Go's net/http and the apt indexes
+    were all high/critical findings before."""
+    ref = lab.ref("clean-toolchains", "docker-daemon")
+    options = ScanOptions(cache_dir=str(tmp_path / "cache"))
+    with open_image(ref, lab.source_options()) as target:
+        report = scan_target(target, scanners=["secret"], options=options)
+        ships = {p: target.fs.exists(p) for p in (
+            "/usr/share/go-1.19/src/crypto/tls/testdata/example-key.pem",
+            "/usr/share/nodejs/undici/lib/llhttp/llhttp.wasm.js",
+            "/var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_main_i18n_Translation-en")}
+    assert all(ships.values()), ships  # the files that were noise are there
+    assert not report.errors
+    loud = [(f.rule_id, f.location.path, f.evidence) for f in report.findings
+            if f.category.value == "secret" and f.severity.value in ("high", "critical")]
+    assert loud == []
+
+    # Without the package-file filter, only test fixtures of the Go tree remain loud:
+    # nothing in undici's wasm, Go's net/http sources or minified JS, or apt lists.
+    options = ScanOptions(cache_dir=str(tmp_path / "cache-all"),
+                          analyzer_options={"secret.include_package_files": True})
+    with open_image(ref, lab.source_options()) as target:
+        report = scan_target(target, scanners=["secret"], options=options)
+    loud_paths = {f.location.path or "" for f in report.findings
+                  if f.category.value == "secret" and f.severity.value in ("high", "critical")}
+    assert loud_paths, "the Go tree's test keys are still there to find"
+    assert all("/testdata/" in p or p.endswith("_test.go") for p in loud_paths), loud_paths
+    assert not [f for f in report.findings if f.rule_id == "SW-SEC-TWITTER-001"]

@@ -5,7 +5,8 @@ Options (``AnalysisContext.options`` / :meth:`SecretAnalyzer.configure`):
 ``secret.config`` (path to a YAML or gitleaks TOML file, see :mod:`secret_config`),
 ``secret.max_file_size`` (bytes), ``secret.hyperscan`` (False to force the fallback),
 ``secret.include_package_files`` (True: also report low-confidence findings in files a
-package installed, see :mod:`package_files`).
+package installed, see :mod:`package_files`). Package manager indexes (apt lists,
+apk/yum caches: :data:`package_files.PACKAGE_INDEXES`) are not scanned.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from seawall.analyzers.interface import (
     FileResult,
 )
 from seawall.analyzers.secret.engine import ScanLimits, SecretEngine
-from seawall.analyzers.secret.package_files import PackageFileFilter
+from seawall.analyzers.secret.package_files import PACKAGE_INDEXES, PackageFileFilter
 from seawall.analyzers.secret.rules import PathRule, builtin_rules_digest
 from seawall.analyzers.secret.secret_config import SecretConfig, load_secret_config
 from seawall.analyzers.secret.secret_findings import (
@@ -103,6 +104,9 @@ class SecretAnalyzer(Analyzer):
         path = file.path
         if self.config.is_skipped(path):
             out.data["skipped"] = "path matches skip_paths"
+            return out
+        if PACKAGE_INDEXES.search(path):
+            out.data["skipped"] = "package manager index"
             return out
         path_hits: list[PathRule] = []
         try:

@@ -15,11 +15,7 @@ decision is made per file from facts about the target:
   (:data:`THIRD_PARTY_DIRS`: ``site-packages``, ``node_modules``, ``vendor``...).
 
 High-confidence rules (a secret with a format of its own: ``AKIA...``, PEM keys,
-``ghp_...``) report everywhere, except in two kinds of file that hold no secret of the
-image's owner whatever they contain:
-* package manager indexes (:data:`PACKAGE_INDEXES`: apt lists, apk/yum/dnf caches),
-  text downloaded from the distribution's mirror;
-* test fixtures (:data:`TEST_FIXTURES`: ``testdata/``, ``*_test.go``, ``tests/``...) of
+``ghp_...``) report everywhere, except in test fixtures (:data:`TEST_FIXTURES`: ``testdata/``, ``*_test.go``, ``tests/``...) of
   an installed package or toolchain (:data:`TOOLCHAIN_DIRS`): Go's standard library
   ships example TLS keys in ``crypto/tls/testdata`` and ``example_test.go``, public
   since they were committed. What was dropped is counted in the analyzer result's
@@ -50,7 +46,9 @@ PACKAGE_INDEXES = re.compile(
     r"^/var/lib/apt/lists/|^/var/cache/apt/|^/var/lib/dpkg/(?:status|available)(?:-old)?$"
     r"|^/lib/apk/db/|^/var/cache/apk/|^/var/cache/(?:yum|dnf)/|^/var/lib/(?:yum|dnf)/"
 )
-"""Package manager indexes and caches (downloaded from the distribution's mirrors)."""
+"""Package manager indexes and caches: text downloaded from the distribution's mirrors
+(package descriptions quoting ``--password x``), never the image owner's secret. The
+analyzer does not scan them (they are also the biggest text files of many images)."""
 
 TEST_FIXTURES = re.compile(
     r"/(?:testdata|test-data|tests?|__tests__|fixtures|test_fixtures|spec)/|_test\.go$"
@@ -85,7 +83,7 @@ class PackageFileFilter:
     """Dropped findings per rule ID."""
     reasons: Counter[str] = field(default_factory=Counter)
     """Dropped findings per reason (``os-package``, ``language-package-dir``,
-    ``package-index``, ``package-test-fixture``)."""
+    ``package-test-fixture``)."""
     kept_modified: int = 0
     """Low-confidence findings kept because their package file was edited."""
     _ownership: PackageOwnership | None = None
@@ -99,15 +97,12 @@ class PackageFileFilter:
         return self._ownership
 
     def reason_to_drop(self, finding: Finding, visible: bool) -> str | None:
-        """Why ``finding`` is dropped: ``package-index`` / ``package-test-fixture`` (any
-        rule), ``os-package`` / ``language-package-dir`` (a low-confidence hit in a
+        """Why ``finding`` is dropped: ``package-test-fixture`` (any rule), ``os-package`` / ``language-package-dir`` (a low-confidence hit in a
         package's file); None to keep it. ``visible`` False: the file was deleted or
         replaced later, so its content cannot be compared with the package's."""
         path = finding.location.path
         if not path:
             return None
-        if PACKAGE_INDEXES.search(path):
-            return "package-index"
         if TEST_FIXTURES.search(path) and (
             THIRD_PARTY_DIRS.search(path) or TOOLCHAIN_DIRS.search(path)
             or self._package_file(path, visible)
