@@ -110,6 +110,7 @@ class SecretEngine:
                     self._rules_by_kw.append([])
                 self._rules_by_kw[kw_index[kw]].append(ri)
         self.index = KeywordIndex(keywords, use_hyperscan=use_hyperscan)
+        self._rule_order = {r.id: i for i, r in enumerate(self.rules)}
 
     # -- entry points -------------------------------------------------------------
 
@@ -166,7 +167,7 @@ class SecretEngine:
             base += keep_from
             process_from = process_to - keep_from
             buf = buf[keep_from:]
-        out.matches = _prefer_specific(out.matches)
+        out.matches = _prefer_specific(out.matches, self._rule_order)
         return out
 
     # -- one buffer ---------------------------------------------------------------
@@ -351,17 +352,18 @@ def _line_at(buf: bytes, pos: int) -> bytes:
     return buf[start : end if end != -1 else pos + 4096]
 
 
-def _prefer_specific(matches: list[SecretMatch]) -> list[SecretMatch]:
+def _prefer_specific(matches: list[SecretMatch],
+                     rule_order: dict[str, int] | None = None) -> list[SecretMatch]:
     """One match per secret: where matches overlap (two rules read the same bytes, such
     as a generic ``password = ...`` rule and the unquoted-value rule, or a generic rule
     and a rule for that service's format), keep the specific rule's, then the more
-    severe, then the earlier rule's."""
+    severe, then the rule listed first (``rule_order``: rule id -> position)."""
     if len(matches) < 2:
         return matches
-    order = {id(r): i for i, r in enumerate(dict.fromkeys(m.rule for m in matches))}
+    order = rule_order or {}
 
     def rank(m: SecretMatch) -> tuple[int, int, int]:
-        return (int(m.rule.generic), -m.rule.severity.rank, order[id(m.rule)])
+        return (int(m.rule.generic), -m.rule.severity.rank, order.get(m.rule.id, 0))
 
     kept: list[SecretMatch] = []
     spans: list[tuple[int, int]] = []

@@ -173,15 +173,22 @@ def looks_like_reference(value: str) -> bool:
 
 
 _CLASSES = (str.islower, str.isupper, str.isdigit)
+_CODE_NAME = re.compile(
+    r"^(?:[a-z]{2,}\d*(?:[A-Z][a-z]{2,}\d*)+|[A-Z][a-z]{2,}\d*(?:[A-Z][a-z]{2,}\d*)+"
+    r"|[a-z]{2,}\d*(?:_[a-z]{2,}\d*)+|[A-Z]{2,}\d*(?:[_-][A-Z]{2,}\d*)+)$"
+)
+"""camelCase / PascalCase / snake_case / UPPER_SNAKE names whose humps are words (two
+lower-case letters or more) with at most trailing digits (``ec256Priv``, ``sha256_digest``, ``AWS4-HMAC-SHA256``)."""
 
 
 def looks_generated(value: str) -> bool:
     """A value that a generator made rather than a person named: at least 8 characters,
-    letters and digits mixed (or both cases over 12+ characters, or base64-ish
-    punctuation), not an identifier or a word with a number appended, and not mostly
-    one character class with a short tail (``version2``, ``utf8mb4``)."""
+    letters and digits mixed (or, without digits, both cases over 12+ characters with
+    no 6-letter lower-case run), not an identifier, a code name (``ec256Priv``) or a
+    word with a number appended (``version2``)."""
     v = value.strip("'\"`")
-    if len(v) < 8 or looks_like_identifier(v) or looks_like_reference(v):
+    if (len(v) < 8 or looks_like_identifier(v) or looks_like_reference(v)
+            or _CODE_NAME.match(v)):
         return False
     classes = sum(1 for test in _CLASSES if any(test(c) for c in v))
     digits = sum(c.isdigit() for c in v)
@@ -189,9 +196,11 @@ def looks_generated(value: str) -> bool:
     if digits and letters:
         if re.fullmatch(r"[A-Za-z_\-]+\d{1,4}", v) or re.fullmatch(r"\d{1,4}[A-Za-z_\-]+", v):
             return False  # a word and a number: name2, v1beta, 2fa-enabled
-        return min(digits, letters) >= 2 or len(v) >= 16
+        return min(digits, letters) >= 2 or len(v) >= 16 or classes == 3
     if classes >= 2 and len(v) >= 12:
-        return not re.fullmatch(r"[A-Z]?[a-z]+(?:[A-Z][a-z]+)*", v)
+        # no digits: random letters rarely hold a 6-letter lower-case word or few capitals
+        longest_lower = max((len(r) for r in re.findall(r"[a-z]+", v)), default=0)
+        return longest_lower <= 5 and sum(c.isupper() for c in v) >= 3
     return False
 
 
