@@ -199,6 +199,8 @@ def looks_generated(value: str) -> bool:
         return min(digits, letters) >= 2 or len(v) >= 16 or classes == 3
     if classes >= 2 and len(v) >= 12:
         # no digits: random letters rarely hold a 6-letter lower-case word or few capitals
+        if re.fullmatch(r"[a-z]*(?:[A-Z][a-z]+)+", v):
+            return False  # camelCase / PascalCase: NoClientCert
         longest_lower = max((len(r) for r in re.findall(r"[a-z]+", v)), default=0)
         return longest_lower <= 5 and sum(c.isupper() for c in v) >= 3
     return False
