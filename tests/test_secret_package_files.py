@@ -181,3 +181,37 @@ def test_config_file_turns_the_filter_off(tmp_path: Path) -> None:
     findings, data = _scan(_rootfs(tmp_path, [OWNED]), {"secret.config": str(config)})
     assert _rules(findings) == {"SW-SEC-GEN-001"}
     assert "package_files" not in data
+
+
+PEM_KEY = ("-----BEGIN EC PRIVATE KEY-----\n"
+           "MHcCAQEEIIrYSSNQFaA2Hwf1duRSxKtLYX5CB04fSeQ6tF1aY/PuoAoGCCqGSM49\n"
+           "AwEHoUQDQgAEPR3tU2Fta9ktY+6P9G0cWO+0kETA6SFs38GecTyudlHz6xvCdz8q\n"
+           "EKTcWGekdmdDPsHloRNtsiCa697B2O9IFA==\n"
+           "-----END EC PRIVATE KEY-----\n")
+"""The EC key of Go's crypto/tls example_test.go, public since it was committed."""
+
+
+def test_toolchain_test_fixtures_and_package_indexes_are_not_findings(tmp_path: Path) -> None:
+    """Keys in a toolchain's test data (the golang image's /usr/local/go, a dpkg-owned
+    Go tree) and apt's package lists are not the image owner's secrets, whatever the
+    rule; the same key in the application's own test data is reported."""
+    root = tmp_path / "rootfs"
+    go_tree = "/usr/local/go/src/crypto/tls/testdata/example-key.pem"
+    owned = "/usr/share/go-1.19/src/crypto/tls/example_test.go"
+    app = "/srv/app/testdata/key.pem"
+    apt = "/var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_main_i18n_Translation-en"
+    for path in (go_tree, app):
+        _write(root, path, PEM_KEY)
+    owned_file = _write(root, owned, f"const key = `{PEM_KEY}`\n")
+    digest = hashlib.md5(owned_file.read_bytes()).hexdigest()  # dpkg's md5sums format
+    _write(root, "/var/lib/dpkg/info/golang-1.19-src.list", f"/usr\n{owned}\n")
+    _write(root, "/var/lib/dpkg/info/golang-1.19-src.md5sums", f"{digest}  {owned[1:]}\n")
+    _write(root, apt, " Use mysql --password Si7xQ2pLk9 to log in.\n")
+    findings, data = _scan(root)
+    assert {f.location.path for f in findings} == {app}
+    assert set(data["package_files"]["by_reason"]) == {"package-test-fixture"}
+    assert data["package_files"]["by_rule"]["SW-SEC-KEY-001"] == 2
+    assert data["skipped_counts"] == {"package manager index": 1}
+    # with the package-file filter off, the toolchain's keys are there to see
+    findings, _ = _scan(root, {"secret.include_package_files": True})
+    assert {f.location.path for f in findings} == {app, go_tree, owned}

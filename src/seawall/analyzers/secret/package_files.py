@@ -15,11 +15,12 @@ decision is made per file from facts about the target:
   (:data:`THIRD_PARTY_DIRS`: ``site-packages``, ``node_modules``, ``vendor``...).
 
 High-confidence rules (a secret with a format of its own: ``AKIA...``, PEM keys,
-``ghp_...``) report everywhere, except in test fixtures (:data:`TEST_FIXTURES`: ``testdata/``, ``*_test.go``, ``tests/``...) of
-  an installed package or toolchain (:data:`TOOLCHAIN_DIRS`): Go's standard library
-  ships example TLS keys in ``crypto/tls/testdata`` and ``example_test.go``, public
-  since they were committed. What was dropped is counted in the analyzer result's
-``data["package_files"]``; the ``secret.include_package_files`` option turns this off.
+``ghp_...``) report everywhere, except in test fixtures (:data:`TEST_FIXTURES`:
+``testdata/``, ``*_test.go``, ``tests/``...) of an installed package or toolchain
+(:data:`TOOLCHAIN_DIRS`): Go's standard library ships example TLS keys in
+``crypto/tls/testdata`` and ``example_test.go``, public since they were committed.
+What was dropped is counted in the analyzer result's ``data["package_files"]``; the
+``secret.include_package_files`` option turns this off.
 """
 
 from __future__ import annotations
@@ -97,8 +98,9 @@ class PackageFileFilter:
         return self._ownership
 
     def reason_to_drop(self, finding: Finding, visible: bool) -> str | None:
-        """Why ``finding`` is dropped: ``package-test-fixture`` (any rule), ``os-package`` / ``language-package-dir`` (a low-confidence hit in a
-        package's file); None to keep it. ``visible`` False: the file was deleted or
+        """Why ``finding`` is dropped: ``package-test-fixture`` (any rule),
+        ``os-package`` / ``language-package-dir`` (a low-confidence hit in a package's
+        file); None to keep it. ``visible`` False: the file was deleted or
         replaced later, so its content cannot be compared with the package's."""
         path = finding.location.path
         if not path:

@@ -178,7 +178,8 @@ _CODE_NAME = re.compile(
     r"|[a-z]{2,}\d*(?:_[a-z]{2,}\d*)+|[A-Z]{2,}\d*(?:[_-][A-Z]{2,}\d*)+)$"
 )
 """camelCase / PascalCase / snake_case / UPPER_SNAKE names whose humps are words (two
-lower-case letters or more) with at most trailing digits (``ec256Priv``, ``sha256_digest``, ``AWS4-HMAC-SHA256``)."""
+lower-case letters or more) with at most trailing digits (``ec256Priv``,
+``sha256_digest``, ``AWS4-HMAC-SHA256``)."""
 
 
 def looks_generated(value: str) -> bool:
