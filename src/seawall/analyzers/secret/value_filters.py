@@ -175,7 +175,7 @@ def looks_like_reference(value: str) -> bool:
 _CLASSES = (str.islower, str.isupper, str.isdigit)
 _CODE_NAME = re.compile(
     r"^(?:[a-z]{2,}\d*(?:[A-Z][a-z]{2,}\d*)+|[A-Z][a-z]{2,}\d*(?:[A-Z][a-z]{2,}\d*)+"
-    r"|[a-z]{2,}\d*(?:_[a-z]{2,}\d*)+|[A-Z]{2,}\d*(?:[_-][A-Z]{2,}\d*)+)$"
+    r"|(?:[A-Za-z][a-z]+|[A-Z]{2,})\d*(?:[_-](?:[A-Za-z][a-z]+|[A-Z]{2,})\d*)+)$"
 )
 """camelCase / PascalCase / snake_case / UPPER_SNAKE names whose humps are words (two
 lower-case letters or more) with at most trailing digits (``ec256Priv``,
