@@ -144,7 +144,7 @@ def is_placeholder(value: str) -> bool:
         return True
     if _HEADER_NAME.match(v) or _VERSION.match(v):
         return True
-    parts = [p for p in re.split(r"[-_. ]", low) if p]
+    parts = [p for p in re.split(r"[-_. :]", low) if p]
     if parts and all(p in COMMON_WORDS or p.isdigit() for p in parts):
         return True
     if any(low in seq or seq in low for seq in _SEQUENCES if len(low) >= 4):
