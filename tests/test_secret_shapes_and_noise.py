@@ -57,6 +57,14 @@ def _found(text: str, path: str) -> list[tuple[str, str]]:
      "aimqiqer_ynckcw"),
     ("/srv/backup.yml", "- encryption_password: gchpigacpwvfyoetdkrlihmmeifwtel\n",
      "gchpigacpwvfyoetdkrlihmmeifwtel"),
+    # PHP define(), .NET appSettings, positional passwords of login/connect calls
+    ("/var/www/wp-config.php", "define( 'DB_PASSWORD', 'kq8Zr2vLx9' );\n", "kq8Zr2vLx9"),
+    ("/app/Web.config", '<add key="Smtp.ApiToken" value="a8f3b2c9d1e47f60a8f3b2" />\n',
+     "a8f3b2c9d1e47f60a8f3b2"),
+    ("/app/Mailer.cs", 'var cred = new NetworkCredential("mailer", "Wq4Jx8Tz2Lp6");\n',
+     "Wq4Jx8Tz2Lp6"),
+    ("/app/db.php", '$link = mysqli_connect("127.0.0.1", "app", "Tz2Lp6Wq4Jx8");\n',
+     "Tz2Lp6Wq4Jx8"),
     # a Firebase database address
     ("/app/collection.json", '"url": "https://vmdhty-jibi.firebaseio.com/v0/item/8863.json"\n',
      "vmdhty-jibi.firebaseio.com"),
