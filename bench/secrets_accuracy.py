@@ -39,6 +39,7 @@ from seawall.analyzers.secret.analyzer import SecretAnalyzer
 from seawall.analyzers.secret.rules import load_builtin_rules
 from seawall.fs.directory import DirectoryFileSystem
 
+REPO_ROOT = Path(__file__).resolve().parents[1]
 EXCLUDED = {"UUID"}
 THRESHOLDS = (0.0, 2.0, 2.5, 3.0, 3.25, 3.5, 3.75, 4.0)
 """Candidate least entropies for generic findings (0 = the shipped behaviour)."""
@@ -198,7 +199,8 @@ def files_of(root: Path, repos: Iterable[str]) -> set[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", default="../shared/secret-corpus")
+    parser.add_argument("--corpus", default=str(REPO_ROOT.parent / "shared" / "secret-corpus"),
+                        help="the secret corpus (default: ../shared/secret-corpus of the repo)")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--no-peer", action="store_true", help="do not run gitleaks")
     args = parser.parse_args()
