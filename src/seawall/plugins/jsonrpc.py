@@ -113,6 +113,8 @@ class JsonRpcConnection:
         self._name = name
         self._ids = itertools.count(1)
         self._pending: dict[int, Future[Any]] = {}
+        """Calls awaiting an answer. A future is completed only by the thread that
+        removes it from here (under ``_lock``), so it is completed exactly once."""
         self._lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
@@ -129,17 +131,30 @@ class JsonRpcConnection:
         )
         self._reader.start()
 
-    def close_write(self) -> None:
-        """Close our output (the peer sees EOF: the polite way to say goodbye)."""
-        with self._write_lock, contextlib.suppress(OSError):
-            self._wfile.close()
+    def close_write(self, timeout: float = 1.0) -> bool:
+        """Close our output (the peer sees EOF: the polite way to say goodbye).
 
-    def join(self, timeout: float | None = None) -> None:
-        """Wait for the reader to see the end of the peer's stream."""
+        Gives up (False) after ``timeout`` s when a write is stuck on a peer that
+        does not read: killing the peer unblocks it, then the owner closes the pipe."""
+        if not self._write_lock.acquire(timeout=timeout):
+            return False
+        try:
+            with contextlib.suppress(OSError, ValueError):
+                self._wfile.close()
+        finally:
+            self._write_lock.release()
+        return True
+
+    def join(self, timeout: float | None = None) -> bool:
+        """Wait for the reader to see the end of the peer's stream; False when it
+        is still reading after ``timeout``."""
+        done = True
         if self._reader is not None:
             self._reader.join(timeout)
+            done = not self._reader.is_alive()
         if self._pool is not None:
             self._pool.shutdown(wait=False)
+        return done
 
     # -- outgoing ----------------------------------------------------------------------
 
@@ -158,10 +173,13 @@ class JsonRpcConnection:
             msg["params"] = params
         try:
             self._send(msg)
-        except OSError as exc:
+        except (OSError, ValueError) as exc:
+            # Whoever takes the future out of ``_pending`` completes it: when the
+            # reader saw the peer's EOF first, ``_shut_down`` already did.
             with self._lock:
-                self._pending.pop(req_id, None)
-            fut.set_exception(PeerClosedError(f"cannot write to {self._name}: {exc}"))
+                owned = self._pending.pop(req_id, None)
+            if owned is not None:
+                owned.set_exception(PeerClosedError(f"cannot write to {self._name}: {exc}"))
         return fut
 
     def call(self, method: str, params: Any = None, timeout: float | None = None) -> Any:
@@ -227,9 +245,8 @@ class JsonRpcConnection:
         with self._lock:
             self.closed.set()
             pending, self._pending = self._pending, {}
-        for fut in pending.values():
-            if not fut.done():
-                fut.set_exception(PeerClosedError(f"{self._name} closed its output"))
+        for fut in pending.values():  # taken out under the lock: ours alone to complete
+            fut.set_exception(PeerClosedError(f"{self._name} closed its output"))
 
     def _handle_line(self, line: bytes) -> None:
         try:
@@ -292,7 +309,7 @@ class JsonRpcConnection:
                 raise ValueError("unframed raw payload")  # the stream is lost: stop
             result["data"] = _read_exact(self._rfile, length)
         with self._lock:
-            fut = self._pending.pop(msg["id"], None) if isinstance(msg["id"], int) else None
+            fut = self._pending.pop(msg["id"], None) if type(msg["id"]) is int else None
         if fut is None:
             self._on_violation(f"response to unknown id {msg['id']!r}")
             return

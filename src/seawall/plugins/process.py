@@ -15,7 +15,7 @@ import sys
 import threading
 from collections import deque
 from collections.abc import Sequence
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 log = logging.getLogger("seawall.plugins")
 
@@ -83,8 +83,8 @@ class PluginProcess:
         self._memory_mb = memory_mb
         self._proc: subprocess.Popen[bytes] | None = None
         self._stderr_thread: threading.Thread | None = None
-        self.stderr_tail: deque[str] = deque(maxlen=5)
-        """Last stderr lines, for crash messages."""
+        self._stderr_lock = threading.Lock()
+        self._stderr_tail: deque[str] = deque(maxlen=5)
         self.stderr_logged = 0
         self.stderr_dropped = 0
         """stderr bytes not forwarded to the log (over :data:`STDERR_LOG_LIMIT`)."""
@@ -139,20 +139,38 @@ class PluginProcess:
             line = err.readline(8192)
             if not line:
                 break
-            if self.stderr_logged < STDERR_LOG_LIMIT:
-                self.stderr_logged += len(line)
-                text = line.decode("utf-8", "replace").rstrip()
-                self.stderr_tail.append(text[:300])
+            text = line.decode("utf-8", "replace").rstrip()
+            with self._stderr_lock:
+                self._stderr_tail.append(text[:300])
+                forward = self.stderr_logged < STDERR_LOG_LIMIT
+                if forward:
+                    self.stderr_logged += len(line)
+                else:
+                    self.stderr_dropped += len(line)
+            if forward:
                 log.info("plugin %s: %s", self.name, text[:1000])
-            else:
-                self.stderr_dropped += len(line)
-                self.stderr_tail.append(line.decode("utf-8", "replace").rstrip()[:300])
+
+    def finish_stderr(self, timeout: float) -> bool:
+        """Wait (at most ``timeout`` s) until everything the plugin wrote to stderr has
+        been read, which happens once every process holding the pipe has exited.
+        Call it before :meth:`stderr_tail` or the counters are read; False when
+        the reader is still going (something still holds the pipe)."""
+        thread = self._stderr_thread
+        if thread is None:
+            return True
+        thread.join(timeout)
+        return not thread.is_alive()
+
+    def stderr_tail(self) -> list[str]:
+        """The last stderr lines read so far (a copy), for crash messages."""
+        with self._stderr_lock:
+            return list(self._stderr_tail)
 
     def kill(self) -> None:
         """SIGKILL the whole process group (children included)."""
         if self._proc is None or self._proc.poll() is not None:
             return
-        self.killed_by_host = True
+        self.killed_by_host = True  # only ever set to True: no lock needed
         try:
             os.killpg(self._proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
@@ -166,23 +184,38 @@ class PluginProcess:
         except subprocess.TimeoutExpired:
             return None
 
-    def close(self) -> None:
-        """Kill if needed, reap, close pipes, stop the stderr reader."""
+    def reap(self) -> None:
+        """Kill if needed and reap the plugin, then SIGKILL whatever it left behind
+        in its process group (a background child would keep the pipes open)."""
         if self._proc is None:
             return
         if self._proc.poll() is None:
             self.kill()
         self._proc.wait()
-        for pipe in (self._proc.stdin, self._proc.stdout):
-            try:
+        # The group outlives its leader while members remain, so its id cannot have
+        # been reused yet; ESRCH means nothing was left.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self._proc.pid, signal.SIGKILL)
+
+    def close(self, stdout_drained: bool = True) -> None:
+        """Reap (see :meth:`reap`), wait for the stderr reader, close the pipes.
+
+        A pipe whose reader thread is still blocked in it (``stdout_drained`` False,
+        or the stderr reader still running) is left open: closing a buffered file
+        waits for the read in progress, which may never end."""
+        if self._proc is None:
+            return
+        self.reap()
+        stderr_done = self.finish_stderr(2)
+        pipes: list[IO[bytes] | None] = [self._proc.stdin]
+        if stdout_drained:
+            pipes.append(self._proc.stdout)
+        if stderr_done:
+            pipes.append(self._proc.stderr)
+        for pipe in pipes:
+            with contextlib.suppress(OSError):
                 if pipe is not None:
                     pipe.close()
-            except OSError:
-                pass
-        if self._stderr_thread is not None:
-            self._stderr_thread.join(2)
-        if self._proc.stderr is not None:
-            self._proc.stderr.close()
 
     @property
     def returncode(self) -> int | None:

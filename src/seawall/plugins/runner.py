@@ -83,7 +83,33 @@ def run_plugin(
     config_files: Mapping[str, str] | None = None,
 ) -> PluginOutcome:
     """Spawn ``plugin`` hosted, call its ``command`` on ``target``, collect its
-    reports. ``timeout`` overrides the manifest's."""
+    reports. ``timeout`` overrides the manifest's.
+
+    Never raises: should hosting itself go wrong, the outcome is a failed run whose
+    error says so (the scan is then incomplete), not the end of the scan."""
+    try:
+        return _host(plugin, command, target, timeout, config_files)
+    except Exception as exc:
+        log.warning("hosting plugin %s failed", plugin.name, exc_info=True)
+        return PluginOutcome(
+            plugin=plugin.name,
+            failed=True,
+            errors=[
+                ErrorEntry(
+                    f"plugin:{plugin.name}",
+                    f"internal error while hosting the plugin: {type(exc).__name__}: {exc}",
+                )
+            ],
+        )
+
+
+def _host(
+    plugin: DiscoveredPlugin,
+    command: PluginCommand,
+    target: Target,
+    timeout: float | None,
+    config_files: Mapping[str, str] | None,
+) -> PluginOutcome:
     name = plugin.name
     scope = f"plugin:{name}"
     out = PluginOutcome(plugin=name)
@@ -135,8 +161,11 @@ def run_plugin(
             conn.close_write()
             if proc.wait(EXIT_GRACE) is None:
                 proc.kill()
-            proc.close()
-            conn.join(2)
+            proc.reap()
+            # Everything the plugin wrote before it exited is read (and its reports
+            # recorded) before the outcome is assembled from them.
+            drained = conn.join(2)
+            proc.close(stdout_drained=drained)
             if bulk:
                 bulk.close()
         if violations:
@@ -184,7 +213,9 @@ def _converse(
         fail(f"command failed: {err.message[:500]}")
     except PeerClosedError:
         code = proc.wait(EXIT_GRACE)
-        tail = " | ".join(proc.stderr_tail)
+        if code is not None:
+            proc.finish_stderr(2)  # its last words may still be in the pipe
+        tail = " | ".join(proc.stderr_tail())
         how = "was stopped" if proc.killed_by_host else "crashed"
         detail = describe_returncode(code)
         fail(f"{how} before answering ({detail})" + (f"; stderr: {tail[-500:]}" if tail else ""))
