@@ -41,7 +41,7 @@ READER = textwrap.dedent(
     #!/usr/bin/env python3
     """Bench plugin: reads every regular file through fs.read and reports its timing."""
     import base64, time
-    from seawall.plugin import Plugin
+    from seawall.plugin_sdk import Plugin
 
     plugin = Plugin("bench-reader", version="1")
 

@@ -218,6 +218,49 @@ def test_peer_closing_fails_pending_calls(rootfs: Target) -> None:
     wire.plugin.close_write()
 
 
+def test_a_call_to_a_vanished_peer_fails_once_and_never_raises() -> None:
+    """The peer is gone: its output ends (the reader fails pending calls) while the
+    request cannot be written (the write fails the same call). Whichever comes
+    first completes the future; the other must not try again."""
+    for _ in range(200):
+        peer_out_r, peer_out_w = os.pipe()
+        peer_in_r, peer_in_w = os.pipe()
+        os.close(peer_out_w)  # the peer wrote nothing and exited...
+        os.close(peer_in_r)  # ...so nothing reads what we write (EPIPE)
+        with open(peer_out_r, "rb") as rfile, open(peer_in_w, "wb") as wfile:
+            conn = JsonRpcConnection(rfile, wfile, lambda m, p: None, name="gone")
+            conn.start()
+            future = conn.call_async("run", {"pad": "x" * 65536})
+            with pytest.raises(ConnectionError):
+                future.result(timeout=5)
+            conn.join(5)
+            assert conn.closed.is_set()
+            conn.close_write()
+
+
+def test_sdk_and_host_are_separate_modules() -> None:
+    """"Plugin" means the host (``seawall.plugins``); what plugin authors import is
+    ``seawall.plugin_sdk``, and the host never imports it."""
+    import ast
+
+    import seawall.plugin_sdk as sdk
+
+    assert importlib.util.find_spec("seawall.plugin") is None
+    assert sdk.Plugin.__module__ == "seawall.plugin_sdk.definition"
+    assert sdk.ScanContext.__module__ == "seawall.plugin_sdk.context"
+    assert sdk.Finding.__name__ == "Finding" and sdk.Package.__name__ == "Package"
+    host = Path(seawall.__file__).parent / "plugins"
+    for module in host.glob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text())):
+            if isinstance(node, ast.ImportFrom | ast.Import):
+                names = [node.module or ""] if isinstance(node, ast.ImportFrom) else [
+                    a.name for a in node.names
+                ]
+                assert not any(n.startswith("seawall.plugin_sdk") for n in names), module
+    examples = Path(__file__).parent.parent / "examples" / "plugins"
+    assert "from seawall.plugin_sdk import" in (examples / "uid0_accounts.py").read_text()
+
+
 def test_read_many_through_shared_memory_slots(rootfs: Target) -> None:
     # 1 MiB slots: the 3 MiB file does not fit a batch and comes back deferred/partial.
     host_side = BulkChannel.create(slot_size=1024 * 1024)

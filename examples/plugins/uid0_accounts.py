@@ -14,7 +14,7 @@ or hosted by seawall (drop it in a plugin directory)::
 
 from __future__ import annotations
 
-from seawall.plugin import Plugin, ScanContext
+from seawall.plugin_sdk import Plugin, ScanContext
 
 plugin = Plugin(
     name="uid0-accounts",

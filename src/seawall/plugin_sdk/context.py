@@ -1,6 +1,7 @@
 """What a plugin command sees (:class:`ScanContext`), standalone or hosted: the target's
-filesystem, and sinks for findings, packages, logs and config. ``seawall.plugin``
-builds one per run; the heavy modules are imported only on the path that needs them."""
+filesystem, and sinks for findings, packages, logs and config. The plugin's
+:class:`~seawall.plugin_sdk.Plugin` builds one per run; the heavy modules are imported
+only on the path that needs them."""
 
 from __future__ import annotations
 

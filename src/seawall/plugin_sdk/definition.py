@@ -1,9 +1,10 @@
-"""The Python plugin SDK: write a scanner once, run it standalone or hosted.
+"""A plugin's definition (:class:`Plugin`): its commands, its manifest, and its
+entry point, which runs them standalone or hosted.
 
 ::
 
     #!/usr/bin/env python3
-    from seawall.plugin import Plugin
+    from seawall.plugin_sdk import Plugin
 
     plugin = Plugin("hello", version="1.0.0", description="Says hello to /etc/passwd")
 
@@ -36,32 +37,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from seawall.plugin_sdk.context import HostedContext, LocalContext, ScanContext
 from seawall.plugins.manifest import COMMAND_TYPES, PluginCommand, PluginManifest
-from seawall.plugins.sdk_context import HostedContext, LocalContext, ScanContext
 
 # Every plugin process pays for its imports at each start (and ``info`` runs at
 # discovery): what only the hosted, standalone or reporting paths need is imported
 # there, so ``info`` loads the manifest module and little else.
 if TYPE_CHECKING:
-    from seawall.model.finding import Finding
-    from seawall.model.package import Package
     from seawall.plugins.jsonrpc import JsonRpcConnection
-
-__all__ = ["Finding", "Package", "Plugin", "ScanContext"]
-
-
-def __getattr__(name: str) -> Any:
-    """``from seawall.plugin import Finding, Package`` without importing the model
-    at every plugin start."""
-    if name == "Finding":
-        from seawall.model.finding import Finding
-
-        return Finding
-    if name == "Package":
-        from seawall.model.package import Package
-
-        return Package
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 CommandFunc = Callable[["ScanContext"], Any]
