@@ -75,14 +75,16 @@ def scan_targets(
     with ScanProgress(len(refs), f"scanning {visible(refs[0])}", quiet) as progress:
 
         def one(ref: str) -> ScanOutcome | SeawallError:
+            phases = progress.target(visible(ref))
             try:
                 with opener(ref, source_opts) as target:
-                    return driver.scan(target)
+                    return driver.scan(target, phases)
             except SeawallError as exc:
                 if len(refs) == 1:
                     raise
                 return exc
             finally:
+                phases.end()
                 progress.advance(f"scanned {visible(ref)}")
 
         if jobs > 1 and len(refs) > 1:

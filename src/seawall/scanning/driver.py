@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 
 from seawall import __version__
@@ -27,10 +27,11 @@ from seawall.plugins.discovery import DiscoveredPlugin
 from seawall.plugins.runner import PluginOutcome, run_plugin
 from seawall.scanning.layer_walk import walk_filesystem
 from seawall.scanning.options import ScanOptions
+from seawall.scanning.phase_events import SILENT, PhaseListener
 from seawall.scanning.result_cache import LayerResultCache, LayerWalkStats
 from seawall.scanning.selection import instantiate, select_analyzer_classes, walks_files
 from seawall.scanning.visibility import VisibilityOracle
-from seawall.sources.interface import Image, Target
+from seawall.sources.interface import Image, Layer, Target
 
 log = logging.getLogger(__name__)
 
@@ -92,8 +93,8 @@ class ScanDriver:
             LayerResultCache(self.options.resolved_cache_dir()) if self.options.use_cache else None
         )
 
-    def scan(self, target: Target) -> ScanOutcome:
-        """Scan one target."""
+    def scan(self, target: Target, progress: PhaseListener = SILENT) -> ScanOutcome:
+        """Scan one target, telling ``progress`` about each phase as it goes."""
         started = time.monotonic()
         classes = select_analyzer_classes(self.options.scanners, target.kind)
         analyzers, broken = instantiate(classes, self.options.analyzer_options)
@@ -102,14 +103,15 @@ class ScanDriver:
         failures = {f"analyzer:{name}" for name, _ in broken}
         walkers = [a for a in analyzers if walks_files(a)]
         if isinstance(target, Image):
-            collected = self._collect_image(target, walkers, ctx)
+            collected = self._collect_image(target, walkers, ctx, progress)
         else:
-            collected = self._collect_target(target, walkers, ctx)
+            collected = self._collect_target(target, walkers, ctx, progress)
         errors += collected.errors
         failures |= collected.failures
 
         report = Report(target=target.target_info(), tool=ToolInfo("seawall", __version__))
         redact_target_metadata(report.target, analyzers)
+        progress.begin("finishing analyzers", len(analyzers), "analyzers")
         for analyzer in analyzers:
             files = collected.files.get(analyzer.name, [])
             try:
@@ -123,13 +125,16 @@ class ScanDriver:
                 )
                 failures.add(f"analyzer:{analyzer.name}")
                 continue
+            finally:
+                progress.advance()
             report.findings.extend(result.findings)
             report.packages.extend(result.packages)
             report.target.extra.update(result.target_extra)
             errors += result.errors
+        progress.end()
         errors += ctx.errors
 
-        for outcome in self._run_plugins(target):
+        for outcome in self._run_plugins(target, progress):
             report.findings.extend(outcome.findings)
             report.packages.extend(outcome.packages)
             errors += outcome.errors
@@ -159,12 +164,18 @@ class ScanDriver:
     # -- per-file phase -------------------------------------------------------------
 
     def _collect_target(
-        self, target: Target, walkers: list[Analyzer], ctx: AnalysisContext
+        self,
+        target: Target,
+        walkers: list[Analyzer],
+        ctx: AnalysisContext,
+        progress: PhaseListener,
     ) -> _Collected:
         out = _Collected({}, LayerWalkStats(), [], set())
         if not walkers:
             return out
-        walk = walk_filesystem(target.fs, walkers, ctx, layer=None)
+        progress.begin("analyzing", None, "files")
+        walk = walk_filesystem(target.fs, walkers, ctx, layer=None, progress=progress)
+        progress.end()
         out.walked = 1
         out.stats = walk.stats
         out.errors = walk.errors
@@ -179,19 +190,27 @@ class ScanDriver:
         return out
 
     def _collect_image(
-        self, image: Image, walkers: list[Analyzer], ctx: AnalysisContext
+        self,
+        image: Image,
+        walkers: list[Analyzer],
+        ctx: AnalysisContext,
+        progress: PhaseListener,
     ) -> _Collected:
         out = _Collected({a.name: [] for a in walkers}, LayerWalkStats(), [], set())
         if not walkers:
             return out
+        _pull_layers(image.layers, progress)
         oracle = VisibilityOracle(image.fs)
         seen: set[str] = set()
+        progress.begin("analyzing", None, "files")
         for layer in image.layers:
             diff_id = layer.diff_id
             if diff_id in seen:  # identical layers (often empty ones) are walked once
                 continue
             seen.add(diff_id)
-            per_analyzer, stats = self._layer_results(layer.fs, diff_id, walkers, ctx, out)
+            per_analyzer, stats = self._layer_results(
+                layer.fs, diff_id, walkers, ctx, out, progress
+            )
             out.stats.files += stats.files
             out.stats.bytes += stats.bytes
             for name, per_path in per_analyzer.items():
@@ -199,6 +218,7 @@ class ScanDriver:
                     FileResult(path=p, layer=diff_id, visible=oracle.visible(p, diff_id), result=r)
                     for p, r in sorted(per_path.items())
                 )
+        progress.end()
         return out
 
     def _layer_results(
@@ -208,6 +228,7 @@ class ScanDriver:
         walkers: list[Analyzer],
         ctx: AnalysisContext,
         out: _Collected,
+        progress: PhaseListener,
     ) -> tuple[dict[str, dict[str, AnalyzerResult]], LayerWalkStats]:
         """One layer's per-file results: from the cache where possible, else by
         walking the layer once for every analyzer that missed."""
@@ -223,8 +244,9 @@ class ScanDriver:
                 out.cache_hits += 1
         stats = (cache.get_stats(diff_id) if cache else None) or LayerWalkStats()
         if not missing:
+            progress.advance(stats.files, stats.bytes)  # analyzed in an earlier scan
             return results, stats
-        walk = walk_filesystem(fs, missing, ctx, layer=diff_id)
+        walk = walk_filesystem(fs, missing, ctx, layer=diff_id, progress=progress)
         out.walked += 1
         out.errors.extend(walk.errors)
         out.failures |= {f"analyzer:{n}" for n in walk.failed}
@@ -245,7 +267,7 @@ class ScanDriver:
 
     # -- plugins ----------------------------------------------------------------------
 
-    def _run_plugins(self, target: Target) -> list[PluginOutcome]:
+    def _run_plugins(self, target: Target, progress: PhaseListener) -> list[PluginOutcome]:
         types = self.command_types or DEFAULT_COMMAND_TYPES.get(target.kind, (target.kind,))
         runs = []
         for plugin in self.plugins:
@@ -260,16 +282,43 @@ class ScanDriver:
 
         def run(item: tuple[DiscoveredPlugin, object]) -> PluginOutcome:
             plugin, command = item
-            return run_plugin(
-                plugin,
-                command,  # type: ignore[arg-type]
-                target,
-                timeout=opts.plugin_timeout,
-                config_files=opts.plugin_config.get(plugin.name, {}),
-            )
+            try:
+                return run_plugin(
+                    plugin,
+                    command,  # type: ignore[arg-type]
+                    target,
+                    timeout=opts.plugin_timeout,
+                    config_files=opts.plugin_config.get(plugin.name, {}),
+                )
+            finally:
+                progress.advance()
 
-        with ThreadPoolExecutor(max(1, min(opts.jobs, len(runs)))) as pool:
-            return list(pool.map(run, runs))
+        progress.begin("running plugins", len(runs), "plugins")
+        try:
+            with ThreadPoolExecutor(max(1, min(opts.jobs, len(runs)))) as pool:
+                return list(pool.map(run, runs))
+        finally:
+            progress.end()
+
+
+def _pull_layers(layers: Sequence[Layer], progress: PhaseListener) -> None:
+    """Materialise the layers (download, verify, decompress, index) two at a time,
+    as a phase of its own: on a cold cache it is the long part of an image scan.
+    A layer that fails is left for the walk to open again and report as before."""
+    progress.begin("pulling layers", len(layers), "layers")
+
+    def pull(layer: Layer) -> None:
+        layer.fs  # noqa: B018 - the property materialises the layer
+
+    try:
+        with ThreadPoolExecutor(2, thread_name_prefix="seawall-pull") as pool:
+            futures = {pool.submit(pull, layer): layer for layer in layers}
+            for future in as_completed(futures):
+                size = futures[future].info.size
+                if future.exception() is None:
+                    progress.advance(1, size or 0)
+    finally:
+        progress.end()
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from seawall.analyzers.interface import AnalysisContext, Analyzer, AnalyzerResult, FileInput
 from seawall.fs.interface import FileSystem
 from seawall.model.report import ErrorEntry
+from seawall.scanning.phase_events import SILENT, PhaseListener
 from seawall.scanning.result_cache import LayerWalkStats
 
 #: Exceptions reported per analyzer and walk (and unreadable entries per walk) before
@@ -57,9 +58,11 @@ def walk_filesystem(
     analyzers: Sequence[Analyzer],
     ctx: AnalysisContext,
     layer: str | None = None,
+    progress: PhaseListener = SILENT,
 ) -> WalkOutcome:
     """Walk ``fs`` once; every entry goes to each analyzer whose ``required`` says
-    yes. Analyzer exceptions become error entries, never abort the walk."""
+    yes. Analyzer exceptions become error entries, never abort the walk. Each file
+    is one step (with its size) of ``progress``'s current phase."""
     out = WalkOutcome(results={a.name: {} for a in analyzers})
     budget = _ErrorBudget(out)
     where = f"layer {layer}" if layer else "the target"
@@ -81,8 +84,10 @@ def walk_filesystem(
     try:
         for info in fs.walk("/", onerror=unreadable):
             if info.is_file():
+                size = max(info.size, 0)
                 out.stats.files += 1
-                out.stats.bytes += max(info.size, 0)
+                out.stats.bytes += size
+                progress.advance(1, size)
             path = info.path
             file_input: FileInput | None = None
             for analyzer in active:
