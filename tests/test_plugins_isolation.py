@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -166,6 +167,28 @@ def test_hanging_plugin_in_a_loop_with_a_user_timeout(
             assert _process_gone(int(pidfile.read_text()))
 
     _every_time(ITERATIONS, check)
+
+
+def test_process_escaping_the_group_does_not_hold_the_scan(
+    fixture_plugins: dict[str, DiscoveredPlugin], rootfs: str, tmp_path: Path
+) -> None:
+    """A child in a session of its own survives the group kill and keeps the pipes
+    open: the host stops waiting for them after a bound and says so (it used to wait
+    as long as that process lived, and call the run clean)."""
+    pidfile = tmp_path / "escaped.pid"
+    os.environ["FX_ESCAPE_PIDFILE"] = str(pidfile)
+    try:
+        started = time.monotonic()
+        outcome = _scan(rootfs, [fixture_plugins["fx-escape"]], tmp_path)
+        elapsed = time.monotonic() - started
+    finally:
+        del os.environ["FX_ESCAPE_PIDFILE"]
+        if pidfile.exists():
+            os.kill(int(pidfile.read_text()), signal.SIGKILL)
+    assert _errors(outcome, "fx-escape") == [
+        "a process it started outside its process group still holds its output"
+    ]
+    assert elapsed < 20  # bounded by the 2 s drains, far below the child's 60 s
 
 
 def test_garbage_on_stdout_stops_the_plugin(

@@ -123,7 +123,9 @@ def _host(
         out.failed = True
         out.errors.append(ErrorEntry(scope, message))
 
-    with tempfile.TemporaryDirectory(prefix=f"seawall-plugin-{name}-") as workdir:
+    with tempfile.TemporaryDirectory(
+        prefix=f"seawall-plugin-{name}-", ignore_cleanup_errors=True
+    ) as workdir:
         proc = PluginProcess(
             [plugin.path, *command.path],
             env=plugin_environment(name, hosted=True),
@@ -166,8 +168,8 @@ def _host(
             # recorded) before the outcome is assembled from them.
             drained = conn.join(2)
             proc.close(stdout_drained=drained)
-            if bulk:
-                bulk.close()
+            if bulk and drained:
+                bulk.close()  # else a handler may still be copying into it: left mapped
         if violations:
             if count[0] >= MAX_VIOLATIONS:
                 how = f"stopped after {MAX_VIOLATIONS} malformed messages"
@@ -176,6 +178,8 @@ def _host(
             fail(f"{how}, first: {violations[0]}")
         if proc.returncode not in (0, None) and not out.failed:
             fail(f"answered but then {describe_returncode(proc.returncode)}")
+        if not drained:
+            fail("a process it started outside its process group still holds its output")
     if services.log_dropped or proc.stderr_dropped:
         fail(
             f"flooded its log: {services.log_dropped} log message(s) and "
@@ -187,8 +191,8 @@ def _host(
         out.errors.append(
             ErrorEntry(scope, f"{services.invalid_reports - 10} more invalid reports")
         )
-    out.findings = services.findings
-    out.packages = services.packages
+    out.findings = list(services.findings)  # copies: an undrained reader may still add
+    out.packages = list(services.packages)
     out.bytes_read = services.fs.bytes_read
     out.duration_s = time.monotonic() - started
     return out
