@@ -20,11 +20,13 @@ from pathlib import Path
 import pytest
 
 import seawall
+from seawall.plugins import discovery
 from seawall.plugins.discovery import DiscoveredPlugin, discover_plugins
 from seawall.scanning import ScanDriver, ScanOptions, ScanOutcome
 
 FIXTURES = Path(__file__).parent / "fixtures" / "plugins"
 EXAMPLES = Path(__file__).parent.parent / "examples" / "plugins"
+INFO_FIXTURES = Path(__file__).parent / "fixtures" / "plugin-info"
 SEAWALL = [sys.executable, "-c", "from seawall.cli import main; main()"]
 #: Iterations per scenario: the races this module guards against failed 1 run in
 #: 20-40 (8 of 20 runs of the module on a loaded machine).
@@ -227,6 +229,30 @@ def test_log_flood_is_dropped_and_reported_but_findings_arrive(
         assert outcome.failures == ["plugin:fx-flood"]
 
     _every_time(ITERATIONS, check)
+
+
+def test_info_that_floods_or_hangs_is_skipped_and_killed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Discovery boxes ``info`` like a run: at most 1 MiB of output is read (it used
+    to be read whole, for ten seconds of ``yes``), and on its timeout the whole
+    process group dies (the child used to survive)."""
+    monkeypatch.setattr(discovery, "INFO_TIMEOUT", 1.0)
+    pidfile = tmp_path / "info-child.pid"
+    monkeypatch.setenv("FX_INFO_PIDFILE", str(pidfile))
+    warnings: list[str] = []
+    started = time.monotonic()
+    found = discover_plugins(
+        [str(INFO_FIXTURES)], cache_dir=str(tmp_path / "cache"), warn=warnings.append
+    )
+    assert time.monotonic() - started < 8
+    assert found == []
+    assert sorted(warnings) == [
+        f"skipping plugin {INFO_FIXTURES / 'flood_info.sh'}: 'info' printed more than "
+        f"{discovery.MAX_INFO_BYTES} bytes",
+        f"skipping plugin {INFO_FIXTURES / 'hang_info.sh'}: 'info' did not answer within 1s",
+    ]
+    assert _process_gone(int(pidfile.read_text()))
 
 
 def test_invalid_finding_is_rejected_valid_one_kept(

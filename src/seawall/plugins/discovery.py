@@ -10,12 +10,16 @@ by (path, size, mtime) so listing plugins does not spawn every one of them each 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
+import selectors
+import signal
 import stat
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -29,6 +33,8 @@ log = logging.getLogger("seawall.plugins")
 #: Seconds ``PLUGIN info`` may take.
 INFO_TIMEOUT = 10.0
 _INFO_MEMORY_MB = 1024
+#: Bytes of ``info`` output read at most (a manifest is a few KiB).
+MAX_INFO_BYTES = 1024 * 1024
 _MAX_DEPTH = 2
 
 
@@ -135,31 +141,63 @@ class ManifestCache:
 
 
 def read_manifest(path: str) -> dict[str, Any]:
-    """Run ``PATH info`` and decode its stdout; ``ManifestError`` says what is wrong."""
+    """Run ``PATH info`` and decode its stdout; ``ManifestError`` says what is wrong.
+
+    Boxed like a plugin run: its own process group, killed (children included) when
+    it is done or past :data:`INFO_TIMEOUT`, and at most :data:`MAX_INFO_BYTES` of
+    output read, so an ``info`` that floods or hangs costs the host nothing."""
     try:
-        proc = subprocess.run(
+        proc = subprocess.Popen(
             [path, "info"],
             stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=INFO_TIMEOUT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
             env=plugin_environment(os.path.basename(path), hosted=False),
             cwd=os.path.dirname(path) or ".",
             start_new_session=True,
             preexec_fn=lambda: limit_resources(_INFO_MEMORY_MB),
         )
-    except subprocess.TimeoutExpired:
-        raise ManifestError(f"'info' did not answer within {INFO_TIMEOUT:.0f}s") from None
     except OSError as exc:
         raise ManifestError(f"cannot run it: {exc.strerror or exc}") from None
-    if proc.returncode != 0:
-        raise ManifestError(f"'info' exited with status {proc.returncode}")
+    deadline = time.monotonic() + INFO_TIMEOUT
+    assert proc.stdout is not None
     try:
-        data = json.loads(proc.stdout)
+        stdout = _read_bounded(proc.stdout.fileno(), deadline)
+        returncode = proc.wait(max(0.0, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        raise ManifestError(f"'info' did not answer within {INFO_TIMEOUT:.0f}s") from None
+    finally:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)  # what it left running, or itself
+        proc.wait()
+        proc.stdout.close()
+    if returncode != 0:
+        raise ManifestError(f"'info' exited with status {returncode}")
+    try:
+        data = json.loads(stdout)
     except ValueError:
-        raise ManifestError(f"'info' did not print JSON: {proc.stdout[:60]!r}") from None
+        raise ManifestError(f"'info' did not print JSON: {stdout[:60]!r}") from None
     if not isinstance(data, dict):
         raise ManifestError("'info' did not print a JSON object")
     return data
+
+
+def _read_bounded(fd: int, deadline: float) -> bytes:
+    """Everything on ``fd`` up to EOF; ``TimeoutExpired`` past ``deadline``,
+    ``ManifestError`` past :data:`MAX_INFO_BYTES`."""
+    data = bytearray()
+    with selectors.DefaultSelector() as sel:
+        sel.register(fd, selectors.EVENT_READ)
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not sel.select(left):
+                raise subprocess.TimeoutExpired("info", INFO_TIMEOUT)
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                return bytes(data)
+            data += chunk
+            if len(data) > MAX_INFO_BYTES:
+                raise ManifestError(f"'info' printed more than {MAX_INFO_BYTES} bytes")
 
 
 def discover_plugins(
