@@ -17,6 +17,17 @@ from seawall.report.untrusted_text import visible
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+SEVERITY_HELP = (
+    "Only these severities (comma list of critical, high, medium, low, unknown, info; "
+    "default: all). 'unknown' is a vulnerability whose data (record, distro, aliases) "
+    "gives no label and no CVSS vector; with a list it is shown only when listed."
+)
+FAIL_ON_HELP = (
+    "Fail (exit 1, or --exit-code) on this severity or worse, in the order critical > "
+    "high > medium > low > unknown > info: 'unknown' trips --fail-on unknown or info, "
+    "not --fail-on low (to gate on it with high: --exit-code 1 -s unknown,high,critical)."
+)
+
 _POLICY_FLAGS: list[Callable[[F], F]] = [
     click.option("--ignore-unfixed", is_flag=True,
                  help="Hide vulnerabilities that have no fixed version yet."),
@@ -36,9 +47,9 @@ _POLICY_FLAGS: list[Callable[[F], F]] = [
 
 
 _GATE_FLAGS: list[Callable[[F], F]] = [
-    click.option("--severity", "-s", help="Only these severities (comma list)."),
+    click.option("--severity", "-s", help=SEVERITY_HELP),
     click.option("--exit-code", type=int, help="Exit with this code when findings remain."),
-    click.option("--fail-on", help="Fail (exit 1, or --exit-code) on this severity or worse."),
+    click.option("--fail-on", help=FAIL_ON_HELP),
     click.option("--allow-incomplete", is_flag=True,
                  help="Exit 0 instead of 4 when the scan is incomplete: something it was "
                       "asked to look at could not be read (no or a corrupt vulnerability "

@@ -9,24 +9,31 @@ from typing import Any
 
 
 class Severity(str, Enum):
-    """Severity levels, ordered; compare with :meth:`rank`."""
+    """Severity levels, ordered; compare with :meth:`rank`.
+
+    ``unknown`` is what a vulnerability gets when its data (the record, the distro,
+    every alias) gives neither a label nor a CVSS vector: it is a real finding whose
+    weight nobody published, so it ranks above ``info`` (a remark, not a problem) and
+    below ``low``, as Trivy's UNKNOWN does.
+    """
 
     CRITICAL = "critical"
     HIGH = "high"
     MEDIUM = "medium"
     LOW = "low"
+    UNKNOWN = "unknown"
     INFO = "info"
 
     @property
     def rank(self) -> int:
-        """Higher is worse: info=0 … critical=4."""
+        """Higher is worse: info=0, unknown=1, low=2 … critical=5."""
         return _RANK[self]
 
     @classmethod
     def parse(cls, value: str) -> Severity:
-        """Parse a severity name case-insensitively (``UNKNOWN``/``negligible`` map to info)."""
+        """Parse a severity name case-insensitively (``negligible``/``none`` map to info)."""
         v = value.strip().lower()
-        if v in ("unknown", "negligible", "none", "unimportant"):
+        if v in ("negligible", "none", "unimportant"):
             return cls.INFO
         if v == "moderate":
             return cls.MEDIUM
@@ -37,10 +44,11 @@ class Severity(str, Enum):
 
 _RANK = {
     Severity.INFO: 0,
-    Severity.LOW: 1,
-    Severity.MEDIUM: 2,
-    Severity.HIGH: 3,
-    Severity.CRITICAL: 4,
+    Severity.UNKNOWN: 1,
+    Severity.LOW: 2,
+    Severity.MEDIUM: 3,
+    Severity.HIGH: 4,
+    Severity.CRITICAL: 5,
 }
 
 

@@ -79,7 +79,7 @@ def validate_finding(data: Any) -> Finding:
         Severity.parse(severity)
     except ValueError:
         raise ValueError(
-            f"severity {severity!r} is not one of critical, high, medium, low, info"
+            f"severity {severity!r} is not one of critical, high, medium, low, unknown, info"
         ) from None
     if data.get("location") is not None:
         _typed_object(data["location"], _LOCATION_KEYS, "location")

@@ -2,7 +2,10 @@
 
 Trivy/Grype conventions: ``--severity LIST`` limits the findings shown (and gated),
 ``--exit-code N`` makes any shown finding exit N, ``--fail-on SEV`` fails on findings
-of SEV or worse (exit 1 unless ``--exit-code`` says otherwise). Exit codes of a scan:
+of SEV or worse (exit 1 unless ``--exit-code`` says otherwise). Severities are ordered
+critical > high > medium > low > unknown > info; ``unknown`` (no published label or
+CVSS vector) is its own level, as Trivy's UNKNOWN: a ``--severity`` list includes it only
+when it names it, and ``--fail-on`` counts it only from ``unknown`` down. Exit codes:
 
 * ``0`` -- no gate tripped (findings alone never fail a scan);
 * ``N`` -- the gate tripped (``--exit-code``, default 1 with ``--fail-on``);
@@ -41,7 +44,8 @@ def parse_severities(text: str | None) -> frozenset[Severity]:
             out.add(Severity.parse(part))
         except ValueError:
             raise InputError(
-                f"unknown severity {part.strip()!r} (use critical, high, medium, low, info)"
+                f"unknown severity {part.strip()!r} "
+                "(use critical, high, medium, low, unknown, info)"
             ) from None
     return frozenset(out) or ALL_SEVERITIES
 

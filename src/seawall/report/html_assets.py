@@ -5,7 +5,7 @@ only links ``http(s)`` references."""
 
 STYLE = """
 :root { --crit:#7b1fa2; --high:#d32f2f; --med:#f57c00; --low:#1976d2; --info:#757575;
-  --bg:#f6f7f9; --fg:#1d2330; --line:#dde1e7; }
+  --unknown:#5d4037; --bg:#f6f7f9; --fg:#1d2330; --line:#dde1e7; }
 * { box-sizing: border-box; }
 body { margin:0; font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;
   background:var(--bg); color:var(--fg); }
@@ -40,7 +40,7 @@ tr.details td { background:#fafbfc; white-space:pre-wrap; }
   padding:1px 6px; font-size:12px; font-weight:600; text-transform:uppercase; }
 .sev-critical { background:var(--crit); } .sev-high { background:var(--high); }
 .sev-medium { background:var(--med); } .sev-low { background:var(--low); }
-.sev-info { background:var(--info); }
+.sev-unknown { background:var(--unknown); } .sev-info { background:var(--info); }
 .errors { background:#fff8e1; border:1px solid #ffe08a; padding:8px 12px; border-radius:6px;
   margin-bottom:16px; }
 .muted { color:#667; }
@@ -50,10 +50,10 @@ SCRIPT = r"""
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("seawall-data").textContent);
-  var SEVS = ["critical", "high", "medium", "low", "info"];
+  var SEVS = ["critical", "high", "medium", "low", "unknown", "info"];
   var COLORS = {critical: "#7b1fa2", high: "#d32f2f", medium: "#f57c00", low: "#1976d2",
-                info: "#757575"};
-  var rank = {critical: 4, high: 3, medium: 2, low: 1, info: 0};
+                unknown: "#5d4037", info: "#757575"};
+  var rank = {critical: 5, high: 4, medium: 3, low: 2, unknown: 1, info: 0};
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);

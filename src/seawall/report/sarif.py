@@ -35,6 +35,7 @@ LEVELS = {
     Severity.HIGH: "error",
     Severity.MEDIUM: "warning",
     Severity.LOW: "note",
+    Severity.UNKNOWN: "warning",
     Severity.INFO: "note",
 }
 #: GitHub buckets security-severity as critical >= 9.0, high >= 7.0, medium >= 4.0.
@@ -45,6 +46,8 @@ SECURITY_SEVERITY = {
     Severity.LOW: "2.0",
     Severity.INFO: "0.0",
 }
+"""No ``unknown`` entry: a finding without a published score gets no number (GitHub
+then ranks it by ``level``) rather than an invented one."""
 _NAME_UNSAFE = re.compile(r"[^A-Za-z0-9]+")
 
 
@@ -82,10 +85,11 @@ def rule_descriptor(finding: Finding) -> dict[str, Any]:
         "properties": {
             "tags": tags,
             "precision": "high",
-            "security-severity": SECURITY_SEVERITY[finding.severity],
             "category": finding.category.value,
         },
     }
+    if finding.severity in SECURITY_SEVERITY:
+        rule["properties"]["security-severity"] = SECURITY_SEVERITY[finding.severity]
     url = first_url(finding.references)
     if url:
         rule["helpUri"] = url
@@ -119,8 +123,9 @@ def _result(finding: Finding, rule_index: int, report: Report) -> dict[str, Any]
     props: dict[str, Any] = {
         "category": finding.category.value,
         "severity": finding.severity.value,
-        "security-severity": SECURITY_SEVERITY[finding.severity],
     }
+    if finding.severity in SECURITY_SEVERITY:
+        props["security-severity"] = SECURITY_SEVERITY[finding.severity]
     if loc.layer:
         props["layer"] = loc.layer
     if finding.package is not None:

@@ -28,6 +28,7 @@ SEVERITY_STYLE = {
     Severity.HIGH: "red",
     Severity.MEDIUM: "yellow",
     Severity.LOW: "cyan",
+    Severity.UNKNOWN: "magenta",
     Severity.INFO: "dim",
 }
 _SEVERITIES = sorted(Severity, key=lambda s: -s.rank)

@@ -24,7 +24,8 @@ class SeverityChoice:
 
     severity: Severity
     source: str
-    """``debian``, ``vendor``, ``cvss_v3`` ..., or ``none`` when nothing said anything."""
+    """``debian``, ``vendor``, ``cvss_v3`` ..., or ``none`` when nothing said anything
+    (the severity is then ``unknown``)."""
     score: float | None = None
     vector: str | None = None
 
@@ -93,4 +94,4 @@ def choose_severity(
             if choice is not None:
                 return SeverityChoice(choice.severity, f"{choice.source}:{other_id}",
                                       choice.score, choice.vector)
-    return SeverityChoice(Severity.INFO, "none")
+    return SeverityChoice(Severity.UNKNOWN, "none")
