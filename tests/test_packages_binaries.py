@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from go_program_builder import build_go_program
 from seawall.analyzers.interface import AnalysisContext, AnalyzerResult, FileInput
 from seawall.analyzers.packages import PackagesAnalyzer
 from seawall.analyzers.packages.golang_buildinfo import stdlib_version
@@ -88,8 +90,35 @@ def test_go_binary_matches_go_version_m(go_binary: Path) -> None:
     go_version, deps = _go_version_m(go_binary)
     assert deps == [("example.com/greet", "v1.2.3")]
     got = {(p.name, p.version) for p in result.packages}
-    assert got == {("stdlib", stdlib_version(go_version)), *deps}
+    # the main module (the program itself) is listed too, built from a checkout: (devel)
+    assert got == {("stdlib", stdlib_version(go_version)), ("example.com/app", "(devel)"),
+                   *deps}
     assert all(p.type == "golang" and p.path == "/usr/local/bin/app" for p in result.packages)
+    main = next(p for p in result.packages if p.extra.get("main"))
+    assert main.extra["version_source"] == "none"
+
+
+@pytest.mark.parametrize("ldflags, version, source", [
+    ("-s -w -X main.version=1.18.1 -X main.gitCommit=5e16e50", "v1.18.1", "ldflags"),
+    ("-X 'github.com/acme/tool/internal/version.Version=v2.0.0-rc.1'", "v2.0.0-rc.1",
+     "ldflags"),
+    ("-X main.version=not-a-release", "(devel)", "none"),
+    (None, "(devel)", "none"),
+])
+def test_go_main_module_version_from_ldflags_or_devel(tmp_path: Path, ldflags: str | None,
+                                                      version: str, source: str) -> None:
+    if GO is None:
+        pytest.skip("Debian's golang-go is not installed")
+    binary = build_go_program(tmp_path, "github.com/acme/tool", ldflags)
+    text = subprocess.run([str(GO), "version", "-m", str(binary)], capture_output=True,
+                          text=True, check=True).stdout
+    assert "\tmod\tgithub.com/acme/tool\t(devel)" in text and "vcs.revision=" in text
+    result = analyze(tmp_path / "rootfs", "/usr/local/bin/tool")
+    main = [p for p in result.packages if p.extra.get("main")]
+    assert [(p.name, p.version) for p in main] == [("github.com/acme/tool", version)]
+    assert main[0].extra["version_source"] == source
+    revision = re.search(r"vcs\.revision=(\w+)", text)
+    assert revision and main[0].extra["vcs_revision"] == revision.group(1)
 
 
 def test_go_toolchain_binary_from_debian() -> None:
@@ -150,7 +179,8 @@ def test_go_buildinfo_pre_118_pointer_format(tmp_path: Path) -> None:
     binary.chmod(0o755)
     result = analyze(tmp_path, "/bin/old")
     assert sorted((p.name, p.version) for p in result.packages) == [
-        ("github.com/new/dep", "v1.1.0"), ("golang.org/x/text", "v0.3.6"), ("stdlib", "v1.16.15")]
+        ("example.com/old", "(devel)"), ("github.com/new/dep", "v1.1.0"),
+        ("golang.org/x/text", "v0.3.6"), ("stdlib", "v1.16.15")]
 
 
 def test_stdlib_version_forms() -> None:

@@ -121,9 +121,14 @@ def test_gate_ignorefile_baseline_and_show_suppressed_on_the_cli(
     baseline = seawall("convert", str(saved), "-f", "json", "--baseline", str(saved),
                        "--exit-code", "3")
     assert baseline.returncode == 0 and json.loads(baseline.stdout)["findings"] == []
-    sev = seawall("convert", str(saved), "-f", "json", "--severity", "info",
+    # jinja2's PyPA advisories publish no severity: unknown, gated only when listed
+    sev = seawall("convert", str(saved), "-f", "json", "--severity", "unknown",
                   "--exit-code", "3", "--ignorefile", str(tmp_path / ".seawallignore"))
     assert sev.returncode == 3
+    assert {f["severity"] for f in json.loads(sev.stdout)["findings"]} == {"unknown"}
+    info_only = seawall("convert", str(saved), "-f", "json", "--severity", "info",
+                        "--exit-code", "3", "--ignorefile", str(tmp_path / ".seawallignore"))
+    assert info_only.returncode == 0
 
 
 def test_scan_applies_suppression_flags(scanned: dict[str, Path], tmp_path: Path) -> None:

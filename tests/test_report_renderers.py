@@ -151,7 +151,7 @@ def test_markdown_summary_counts_top_table_and_escapes() -> None:
     # an incomplete scan says so before anything else
     assert text.splitlines()[2].startswith("> **Warning: the scan is incomplete** (1 error(s))")
     counts_row = text.splitlines()[9]
-    assert counts_row == "| 4 | 3 | 2 | 2 | 1 |"
+    assert counts_row == "| 4 | 3 | 2 | 2 | 0 | 1 |"  # critical … low, unknown, info
     rows = [line for line in text.splitlines() if line.startswith("| ") and "`" in line]
     # 12 findings + 1 suppressed row, each a well-formed 5- or 3-column row
     assert len(rows) == len(report.findings) + 1

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from seawall.analyzers.interface import AnalyzerResult, FileInput
 from seawall.analyzers.packages.elf_sections import ElfImage, ReadAt, read_elf
-from seawall.analyzers.packages.golang_buildinfo import read_go_buildinfo, stdlib_version
+from seawall.analyzers.packages.golang_buildinfo import (
+    main_module_version,
+    read_go_buildinfo,
+    stdlib_version,
+)
 from seawall.analyzers.packages.package_format import PackageFormat, register_format
 from seawall.analyzers.packages.rust_cargo import packages_from_auditable, read_auditable_deps
 from seawall.fs.interface import FileInfo
@@ -34,9 +38,15 @@ def go_packages(read_at: ReadAt, elf: ElfImage, path: str, layer: str | None) ->
     if std:
         out.append(Package(name="stdlib", version=std, type="golang", layer=layer, path=path,
                            extra={"go_version": info.go_version}))
-    if info.main and info.main.version not in ("", "(devel)"):
-        out.append(Package(name=info.main.path, version=info.main.version, type="golang",
-                           layer=layer, path=path, extra={"main": True}))
+    if info.main and info.main.path:
+        # the main module is the program itself: its own advisories (a CVE in syft
+        # for the syft binary) are the ones a user most expects to see
+        version, source = main_module_version(info)
+        extra: dict[str, object] = {"main": True, "version_source": source}
+        if info.settings.get("vcs.revision"):
+            extra["vcs_revision"] = info.settings["vcs.revision"]
+        out.append(Package(name=info.main.path, version=version, type="golang",
+                           layer=layer, path=path, extra=extra))
     for dep in info.deps:
         if dep.version:
             out.append(Package(name=dep.path, version=dep.version, type="golang", layer=layer,

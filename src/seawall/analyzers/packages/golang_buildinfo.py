@@ -10,6 +10,8 @@ then means big-endian. The module info is framed by 16-byte sentinels.
 
 from __future__ import annotations
 
+import re
+import shlex
 import struct
 from dataclasses import dataclass, field
 
@@ -21,6 +23,10 @@ _FLAG_BIG_ENDIAN = 0x1
 _FLAG_INLINE = 0x2
 _SEARCH_LIMIT = 64 * 1024
 _MAX_STRING = 4 * 1024 * 1024
+DEVEL_VERSION = "(devel)"
+"""What ``go build`` writes as the main module's version when it was built from a
+checkout rather than fetched as a released module."""
+_LDFLAGS_SEMVER = re.compile(r"^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
 
 
 @dataclass
@@ -152,6 +158,50 @@ def read_go_buildinfo(read_at: ReadAt, elf: ElfImage) -> GoBuildInfo | None:
             return None
         return parse_modinfo(version, _strip_sentinels(modinfo))
     return None
+
+
+def _ldflags_tokens(value: str) -> list[str]:
+    try:
+        tokens = shlex.split(value)
+        if len(tokens) == 1 and " " in tokens[0]:  # go quotes a value holding spaces
+            tokens = shlex.split(tokens[0])
+    except ValueError:
+        return []
+    return tokens
+
+
+def ldflags_version(settings: dict[str, str]) -> str | None:
+    """The release version a build stamped with ``-ldflags "-X pkg.version=1.2.3"``
+    (how goreleaser and most Makefiles build from a checkout), as ``v1.2.3``; None
+    when no ``-X`` key ending in ``.version``/``.ver`` holds a semantic version.
+    Trivy reads the same flags for a ``(devel)`` main module."""
+    tokens = _ldflags_tokens(settings.get("-ldflags", ""))
+    for i, token in enumerate(tokens):
+        if token in ("-X", "--X") and i + 1 < len(tokens):
+            assignment = tokens[i + 1]
+        elif token.startswith(("-X=", "--X=")):
+            assignment = token.split("=", 1)[1]
+        else:
+            continue
+        key, sep, value = assignment.partition("=")
+        if sep and key.lower().endswith((".version", ".ver")) and _LDFLAGS_SEMVER.match(value):
+            return "v" + value.removeprefix("v")
+    return None
+
+
+def main_module_version(info: GoBuildInfo) -> tuple[str, str]:
+    """(version, where it came from) of the main module: the build info's own version
+    (``buildinfo``), else a release version stamped by ``-ldflags`` (``ldflags``), else
+    ``(devel)`` (``none``): a version-control pseudo-version is *not* made up from
+    ``vcs.revision``, since it would sort below every release and match every
+    advisory of the module."""
+    version = info.main.version if info.main else ""
+    if version and version != DEVEL_VERSION:
+        return version, "buildinfo"
+    stamped = ldflags_version(info.settings)
+    if stamped:
+        return stamped, "ldflags"
+    return DEVEL_VERSION, "none"
 
 
 def stdlib_version(go_version: str) -> str | None:

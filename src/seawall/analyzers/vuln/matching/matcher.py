@@ -272,14 +272,25 @@ def _ecosystem_name(pkg: Package, eco: str) -> str:
     return name
 
 
+UNKNOWN_VERSIONS = frozenset({"", "(devel)"})
+"""Versions that say "not known" rather than naming a release (``(devel)``: a Go main
+module built from a checkout without a stamped version). Such a package is listed but
+not matched, and that is not an error: comparing it to ranges could only invent
+findings (Trivy and Grype skip it the same way)."""
+
+
 def match_packages(
     packages: Iterable[Package], os_info: OSInfo | None, db: VulnStore, options: Any = None
 ) -> list[Finding]:
     """Vulnerability findings for ``packages``. Packages that cannot be matched get
-    ``extra["unmatched"]`` with the reason; nothing here raises for bad input."""
+    ``extra["unmatched"]`` with the reason, those of unknown version (``UNKNOWN_VERSIONS``)
+    ``extra["version_unknown"]``; nothing here raises for bad input."""
     matcher = PackageMatcher(db, os_info, MatchOptions.from_mapping(options))
     findings: list[Finding] = []
     for pkg in packages:
+        if pkg.version.strip() in UNKNOWN_VERSIONS:
+            pkg.extra["version_unknown"] = True
+            continue
         try:
             hits = matcher.hits_for(pkg)
         except VersionError as exc:
