@@ -40,7 +40,7 @@ def test_rootfs_inventory_package_set(inventory: dict[tuple[str, str], Package])
         ("deb", "libssl3"), ("deb", "python3-six"), ("deb", "python3-yaml"),
         ("pypi", "requests"), ("pypi", "Jinja2"), ("pypi", "legacy-tool"),
         ("npm", "lodash"), ("npm", "@babel/code-frame"), ("npm", "minimist"),
-        ("npm", "left-pad"),
+        ("npm", "left-pad"), ("npm", "seawall-fixture-web"),  # the app at /srv/web
         ("gem", "rack"), ("gem", "mini_portile2"), ("gem", "nokogiri"), ("gem", "racc"),
         ("composer", "guzzlehttp/psr7"), ("composer", "symfony/http-foundation"),
         ("composer", "phpunit/phpunit"),

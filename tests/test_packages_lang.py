@@ -83,8 +83,11 @@ def test_npm_installed_package_json() -> None:
     fs = DirectoryFileSystem(str(ROOTFS))
     nested = "/srv/web/node_modules/lodash/fp/package.json"
     assert not PackagesAnalyzer().required(nested, fs.lstat(nested))
-    project = "/srv/web/package.json"
-    assert not PackagesAnalyzer().required(project, fs.lstat(project))
+    # the app's own package.json (outside node_modules) is a package too
+    project = analyze(ROOTFS, "/srv/web/package.json").packages
+    doc = json.loads((ROOTFS / "srv/web/package.json").read_text())
+    assert [(p.name, p.version, p.extra) for p in project] == [
+        (doc["name"], doc["version"], {"project": True})]
 
 
 def test_package_lock_v3() -> None:

@@ -1,5 +1,8 @@
 """Installed npm packages: the ``package.json`` at the top of every
-``node_modules/<name>/`` and ``node_modules/@scope/<name>/`` directory."""
+``node_modules/<name>/`` and ``node_modules/@scope/<name>/`` directory, and the
+project's own ``package.json`` (an app at ``/app/package.json``, outside any
+``node_modules``), which is a package too: Trivy and Syft list it, and its own
+advisories apply when the app is a published package."""
 
 from __future__ import annotations
 
@@ -15,13 +18,19 @@ from seawall.model.package import Package
 _PACKAGE_JSON_LIMIT = 4 * 1024 * 1024
 
 
+def _is_project(parts: list[str]) -> bool:
+    return "node_modules" not in parts and len(parts) >= 3
+
+
 def _matches(path: str, info: FileInfo) -> bool:
     if not path.endswith("/package.json"):
         return False
     parts = path.split("/")
     if len(parts) >= 4 and parts[-3] == "node_modules":
         return not parts[-2].startswith((".", "@"))
-    return len(parts) >= 5 and parts[-4] == "node_modules" and parts[-3].startswith("@")
+    if len(parts) >= 5 and parts[-4] == "node_modules" and parts[-3].startswith("@"):
+        return True
+    return _is_project(parts)
 
 
 def npm_licenses(doc: dict[str, Any]) -> list[str]:
@@ -46,9 +55,10 @@ def _parse(file: FileInput) -> AnalyzerResult:
     name, version = doc.get("name"), doc.get("version")
     if not isinstance(name, str) or not isinstance(version, str) or not name or not version:
         return AnalyzerResult()  # placeholder package.json files (test fixtures, stubs)
+    extra = {"project": True} if _is_project(file.path.split("/")) else {}
     return AnalyzerResult(
         packages=[Package(name=name, version=version, type="npm", licenses=npm_licenses(doc),
-                          layer=file.layer, path=file.path)]
+                          layer=file.layer, path=file.path, extra=extra)]
     )
 
 
