@@ -1,8 +1,13 @@
 """Node.js security WG advisories (``vuln/npm/<n>.json``): npm range strings, kept as a
-``NPM_RANGE`` range that the matcher evaluates with npm's range grammar."""
+``NPM_RANGE`` range that the matcher evaluates with npm's range grammar.
+
+``patched_versions`` is kept too: a version inside it is not affected, and the lower
+bounds of its alternatives (``>=1.5.2``, ``>= 2.0.0 || >=1.3.4 <2.0.0``) are the fixed
+versions (``<0.0.0`` is the WG's way of saying "no fix")."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from seawall.analyzers.vuln.db.records import AdvisoryRecord, AffectedRecord
@@ -13,6 +18,17 @@ from seawall.analyzers.vuln.versions.interface import VersionError
 from seawall.analyzers.vuln.versions.semver import NpmRange
 
 SOURCE = "nodejs-security-wg"
+_LOWER_BOUND = re.compile(r"(?:>=|\^|~>?)\s*v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)")
+
+
+def patched_lower_bounds(patched: str) -> list[str]:
+    """The first patched version of each ``||`` alternative of ``patched_versions``."""
+    out = []
+    for alternative in patched.split("||"):
+        m = _LOWER_BOUND.search(alternative)
+        if m and m.group(1) != "0.0.0":
+            out.append(m.group(1))
+    return out
 
 
 def looks_like_npm_wg(data: Any) -> bool:
@@ -33,6 +49,16 @@ def import_advisory(data: dict[str, Any], writer: VulnDbWriter, report: ImportRe
     except VersionError as exc:
         report.skip(file, f"bad vulnerable_versions: {exc}")
         return
+    npm_range: dict[str, Any] = {"type": "NPM_RANGE", "expr": expr}
+    patched = data.get("patched_versions")
+    if isinstance(patched, str) and patched.strip():
+        try:
+            NpmRange(patched)
+        except VersionError as exc:
+            report.skip(file, f"bad patched_versions: {exc}")
+            return
+        npm_range["patched"] = patched
+        npm_range["fixed"] = patched_lower_bounds(patched)
     vector = data.get("cvss_vector")
     adv = AdvisoryRecord(
         id=f"NSWG-ECO-{data.get('id')}",
@@ -45,7 +71,7 @@ def import_advisory(data: dict[str, Any], writer: VulnDbWriter, report: ImportRe
         severities=[("CVSS_V3", vector)] if isinstance(vector, str) and vector.startswith("CVSS:3")
         else [],
         references=[("WEB", r) for r in data.get("references") or [] if isinstance(r, str)],
-        affected=[AffectedRecord("npm", name, [{"type": "NPM_RANGE", "expr": expr}], [])],
+        affected=[AffectedRecord("npm", name, [npm_range], [])],
     )
     writer.upsert_advisory(adv)
     report.stored(SOURCE, adv.modified)

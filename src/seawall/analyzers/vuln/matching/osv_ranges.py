@@ -16,7 +16,7 @@ from seawall.analyzers.vuln.db.store import AffectedRow
 from seawall.analyzers.vuln.versions import VersionScheme, parse_version
 from seawall.analyzers.vuln.versions.golang import GoScheme
 from seawall.analyzers.vuln.versions.interface import VersionError
-from seawall.analyzers.vuln.versions.semver import NpmRange, SemVerScheme
+from seawall.analyzers.vuln.versions.semver import NpmRange, SemVer, SemVerScheme, parse_semver
 
 log = logging.getLogger(__name__)
 _SEMVER = SemVerScheme()
@@ -125,6 +125,20 @@ def _cargo_requirement(req: str) -> NpmRange:
     return NpmRange(" ".join(parts))
 
 
+def _next_fix(version: str, fixed: list[str]) -> list[str]:
+    """The smallest of ``fixed`` above ``version`` (the upgrade that fixes it)."""
+    installed = parse_semver(version, scheme="npm")
+    best: tuple[SemVer, str] | None = None
+    for candidate in fixed:
+        try:
+            parsed = parse_semver(str(candidate), scheme="npm")
+        except VersionError:
+            continue
+        if installed < parsed and (best is None or parsed < best[0]):
+            best = (parsed, str(candidate))
+    return [best[1]] if best else []
+
+
 def evaluate(version: str, row: AffectedRow, scheme: VersionScheme) -> RangeVerdict:
     """Evaluate an installed version against one affected entry."""
     fixes: list[str] = []
@@ -133,7 +147,13 @@ def evaluate(version: str, row: AffectedRow, scheme: VersionScheme) -> RangeVerd
         rtype = rng.get("type", "")
         try:
             if rtype == "NPM_RANGE":
-                hit = hit or version in NpmRange(str(rng.get("expr", "")))
+                if version not in NpmRange(str(rng.get("expr", ""))):
+                    continue
+                patched = rng.get("patched")
+                if patched and version in NpmRange(str(patched)):
+                    continue  # the data says this version has the fix
+                hit = True
+                fixes.extend(_next_fix(version, rng.get("fixed") or []))
                 continue
             if rtype == "CARGO_REQS":
                 safe = [*rng.get("patched", []), *rng.get("unaffected", [])]
