@@ -57,18 +57,47 @@ def test_import_counts_malformed_records_by_file(tmp_path: Path) -> None:
         "id": "X-1", "modified": "2024-01-01T00:00:00Z",
         "affected": [{"package": {"ecosystem": "PyPI", "name": "x"}}]}))
     (src / "bad.yaml").write_text("id: [unclosed\n")
-    (src / "other.json").write_text(json.dumps({"hello": "world"}))
     report = run_import(tmp_path / "db" / "vuln.db", [src], replace=True)
     assert report.imported["osv:PyPI"] == 2
     reasons = {s.file: s.reason for s in report.skipped}
-    assert set(reasons) == {"broken.json", "noid.json", "norange.json", "bad.yaml", "other.json"}
+    assert set(reasons) == {"broken.json", "noid.json", "norange.json", "bad.yaml"}
     assert reasons["norange.json"].endswith("affected entry with neither ranges nor versions")
-    assert reasons["other.json"] == "unrecognised advisory format"
     text = "\n".join(report.summary_lines())
-    assert "skipped 5 malformed or partial records" in text and "broken.json" in text
+    assert "skipped 4 malformed or partial records" in text and "broken.json" in text
     # re-importing the same records is incremental by 'modified'
     again = run_import(tmp_path / "db" / "vuln.db", [src])
     assert again.unchanged["osv:PyPI"] == 2 and not again.imported
+
+
+def test_importing_nothing_or_foreign_files_is_exit_2_and_keeps_the_db(tmp_path: Path
+                                                                       ) -> None:
+    db_dir = tmp_path / "db"
+    good = sorted((PYPA / "requests").glob("*.yaml"))[:2]
+    assert _cli("db", "import", "--db-dir", str(db_dir), *map(str, good)).returncode == 0
+    before = (db_dir / "vuln.db").read_bytes()
+    tracker = DATA / "debian-security-tracker"
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "a.yaml").write_bytes(good[0].read_bytes())
+    (foreign / "other.json").write_text(json.dumps({"hello": "world"}))
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("no advisories here")
+    cases = [
+        (["db", "import", str(tracker / "data" / "DSA" / "list")], "DSA/DLA list"),
+        (["db", "import", str(tracker / "data" / "DLA" / "list")], "DSA/DLA list"),
+        (["db", "import", str(tracker)], "nothing imported from"),
+        (["db", "import", str(foreign)], "other.json: unrecognised advisory format"),
+        (["db", "import", str(DATA / "nodejs-security-wg" / "vuln")],
+         "unrecognised advisory format (and "),
+        (["db", "update", "--source", str(empty)], "no advisory feed found at"),
+    ]
+    for args, message in cases:
+        proc = _cli(*args, "--db-dir", str(db_dir))
+        assert proc.returncode == 2, (args, proc.stderr)
+        lines = proc.stderr.strip().splitlines()
+        assert len(lines) == 1 and message in lines[0], (args, proc.stderr)
+        assert (db_dir / "vuln.db").read_bytes() == before, args
 
 
 def test_corrupt_or_foreign_db_gives_one_clear_error_and_is_repaired(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ from seawall.analyzers.vuln.db.errors import CorruptDatabaseError
 from seawall.analyzers.vuln.db.writer import VulnDbWriter, build_database
 from seawall.analyzers.vuln.importers.loader import import_paths, import_zip
 from seawall.analyzers.vuln.importers.report import ImportReport
-from seawall.errors import SourceUnavailableError
+from seawall.errors import InputError, SourceUnavailableError
 
 OSV_BASE = "https://osv-vulnerabilities.storage.googleapis.com"
 DEBIAN_TRACKER_URL = "https://security-tracker.debian.org/tracker/data/json"
@@ -97,12 +97,14 @@ def _osv_update(fetch: _Fetcher, writer: VulnDbWriter, report: ImportReport, bas
         newest = first.split(",", 1)[0].strip()
         if newest and newest <= last:
             plan.notes.append(f"{source}: up to date ({newest})")
+            report.feeds += 1
             return
     location = _join(base, eco, "all.zip")
     zpath = fetch.get(location, f"{eco.replace('/', '_')}-all.zip")
     if zpath is None:
         plan.notes.append(f"{source}: not found at {location}")
         return
+    report.feeds += 1
     before = report.imported[source]
     import_zip(zpath, writer, report)
     count = report.imported[source] - before + report.unchanged[source]
@@ -117,6 +119,7 @@ def _debian_update(fetch: _Fetcher, writer: VulnDbWriter, report: ImportReport,
     if path is None:
         plan.notes.append(f"debian-tracker: not found at {location}")
         return
+    report.feeds += 1
     # the loader dispatches on suffix; a mirror file may be called plain "json"
     if path.suffix != ".json":
         named = fetch.tmp / "debian-tracker.json"
@@ -140,6 +143,7 @@ def _alpine_update(fetch: _Fetcher, writer: VulnDbWriter, report: ImportReport,
                 if path is not None:
                     import_paths([path], writer, report)
                     found += 1
+                    report.feeds += 1
                     break
     if not found:
         plan.notes.append(f"alpine-secdb: nothing found under {base}")
@@ -180,4 +184,11 @@ def run_update(db_file: Path, plan: UpdatePlan) -> ImportReport:
                 _alpine_update(fetch, writer, report, plan)
         finally:
             fetch.close()
+        if not report.feeds:
+            where = plan.source or "the default feeds"
+            raise InputError(
+                f"no advisory feed found at {where} (a mirror holds <ECOSYSTEM>/all.zip, "
+                "debian/tracker.json, alpine/<branch>/<repo>.json)")
+        # an up-to-date feed stores nothing and is fine; a foreign file is not
+        report.check(plan.source or "the default feeds", require_records=False)
     return report

@@ -11,12 +11,15 @@ from seawall.analyzers.vuln.importers.report import ImportReport
 
 def run_import(db_file: Path, paths: list[Path], *, replace: bool = False) -> ImportReport:
     """Import ``paths`` (files, directories, zips) on top of the current DB, or into a
-    fresh one with ``replace`` (which also repairs a corrupt DB file)."""
+    fresh one with ``replace`` (which also repairs a corrupt DB file). A file in no
+    known format, or an import that stores nothing, raises InputError and leaves the
+    DB as it was."""
     report = ImportReport()
     with build_database(db_file, start_from_existing=not replace) as writer:
         before = dict(report.imported)
         import_paths(paths, writer, report)
         location = ", ".join(str(p) for p in paths)
+        report.check(location)
         for source, n in report.imported.items():
             added = n - before.get(source, 0)
             previous = writer.conn.execute(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -15,12 +16,18 @@ import yaml
 from seawall.analyzers.vuln.db.writer import VulnDbWriter
 from seawall.analyzers.vuln.importers import alpine, debian, npm_wg, rustsec
 from seawall.analyzers.vuln.importers.osv import looks_like_osv, osv_to_advisory
-from seawall.analyzers.vuln.importers.report import ImportReport, MalformedRecordError
+from seawall.analyzers.vuln.importers.report import (
+    DEBIAN_LIST,
+    UNRECOGNISED,
+    ImportReport,
+    MalformedRecordError,
+)
 from seawall.errors import NotFoundError
 
 _YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SUFFIXES = (".json", ".yaml", ".yml", ".md")
 _MAX_FILE = 512 * 1024 * 1024  # the tracker JSON is ~70 MB; anything far larger is hostile
+_DEBIAN_LIST = re.compile(r"^\[\d{1,2} \w{3} \d{4}\] D[SL]A-\d+")
 
 
 def _decode(name: str, raw: bytes) -> Any:
@@ -28,7 +35,7 @@ def _decode(name: str, raw: bytes) -> Any:
         return json.loads(raw)
     if name.endswith((".yaml", ".yml")):
         return yaml.load(raw, Loader=_YAML_LOADER)
-    return raw.decode("utf-8")
+    return raw.decode("utf-8", "replace")
 
 
 def import_document(name: str, raw: bytes, writer: VulnDbWriter, report: ImportReport) -> None:
@@ -51,7 +58,13 @@ def import_document(name: str, raw: bytes, writer: VulnDbWriter, report: ImportR
         if looks_like(data):
             import_format(data, writer, report, name)
             return
-    report.skip(name, "unrecognised advisory format")
+    if isinstance(data, dict) and "affected" in data and "id" not in data:
+        report.skip(name, "OSV record without an id")  # malformed, not foreign
+        return
+    if isinstance(data, str) and _DEBIAN_LIST.match(data):
+        report.skip(name, DEBIAN_LIST)
+        return
+    report.skip(name, UNRECOGNISED)
 
 
 def _import_osv(data: Any, writer: VulnDbWriter, report: ImportReport, name: str) -> None:
@@ -81,6 +94,7 @@ _DOCUMENT_FORMATS: tuple[tuple[Callable[[Any], bool], Importer], ...] = (
     (alpine.looks_like_secdb, alpine.import_secdb),
     (alpine.looks_like_vulnlist_package, alpine.import_vulnlist_package),
     (npm_wg.looks_like_npm_wg, npm_wg.import_advisory),
+    (npm_wg.looks_like_npm_wg_index, npm_wg.import_index),
     (debian.looks_like_tracker_json, debian.import_tracker_json),
 )
 

@@ -36,6 +36,20 @@ def looks_like_npm_wg(data: Any) -> bool:
     return isinstance(data, dict) and "module_name" in data and "vulnerable_versions" in data
 
 
+def looks_like_npm_wg_index(data: Any) -> bool:
+    """``vuln/npm/index.json``: every advisory of the directory, keyed by id."""
+    return (isinstance(data, dict) and bool(data)
+            and all(looks_like_npm_wg(v) for v in data.values()))
+
+
+def import_index(data: dict[str, Any], writer: VulnDbWriter, report: ImportReport,
+                 file: str) -> None:
+    """Every advisory of ``index.json`` (those already read from their own file in this
+    import are not stored twice)."""
+    for value in data.values():
+        import_advisory(value, writer, report, file)
+
+
 def import_advisory(data: dict[str, Any], writer: VulnDbWriter, report: ImportReport,
                     file: str) -> None:
     """One advisory of the Node.js security WG."""
@@ -73,5 +87,8 @@ def import_advisory(data: dict[str, Any], writer: VulnDbWriter, report: ImportRe
         references=[("WEB", r) for r in data.get("references") or [] if isinstance(r, str)],
         affected=[AffectedRecord("npm", name, [npm_range], [])],
     )
+    if adv.id in report.seen_ids:
+        return
+    report.seen_ids.add(adv.id)
     writer.upsert_advisory(adv)
     report.stored(SOURCE, adv.modified)

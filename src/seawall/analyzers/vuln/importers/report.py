@@ -5,6 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from seawall.errors import InputError
+
+UNRECOGNISED = "unrecognised advisory format"
+"""Skip reason of a file no importer recognises (fatal: see :meth:`ImportReport.check`)."""
+DEBIAN_LIST = ("a Debian DSA/DLA list (data/DSA/list): not importable, use the tracker "
+               "JSON (https://security-tracker.debian.org/tracker/data/json)")
+
 
 class MalformedRecordError(ValueError):
     """One record cannot be used; the import skips it and counts the reason."""
@@ -32,6 +39,8 @@ class ImportReport:
     files: int = 0
     seen_ids: set[str] = field(default_factory=set)
     """Advisory ids stored by this import (a second copy must replace the first)."""
+    feeds: int = 0
+    """Feeds ``db update`` found (fetched, or up to date)."""
 
     def skip(self, file: str, reason: str) -> None:
         """Count one skipped record."""
@@ -42,6 +51,19 @@ class ImportReport:
         self.imported[source] += 1
         if modified and modified > self.last_modified.get(source, ""):
             self.last_modified[source] = modified
+
+    def check(self, what: str, *, require_records: bool = True) -> None:
+        """Raise InputError (one line naming the culprit) when a file was in no known
+        format, or when nothing at all was imported from ``what``: an import that
+        stores nothing must not look like a successful one."""
+        foreign = [s for s in self.skipped if s.reason in (UNRECOGNISED, DEBIAN_LIST)]
+        if foreign:
+            more = f" (and {len(foreign) - 1} more such files)" if len(foreign) > 1 else ""
+            raise InputError(f"{foreign[0].file}: {foreign[0].reason}{more}; nothing imported")
+        if require_records and not sum(self.imported.values()) and not sum(
+                self.unchanged.values()):
+            found = f"{self.files} files, none usable" if self.files else "no advisory files"
+            raise InputError(f"nothing imported from {what}: {found}")
 
     def skip_reasons(self) -> Counter[str]:
         """How many records were skipped for each reason."""
