@@ -10,6 +10,7 @@ without the renderer registry.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
@@ -56,13 +57,18 @@ def package_ref(pkg: Package) -> str:
     return f"{base}#{digest}" if "#" not in base else f"{base}-{digest}"
 
 
+@functools.lru_cache(maxsize=4096)
+def _license(value: str) -> License:
+    # SPDX parsing is the slowest step of an SBOM and an image repeats a few dozen
+    # license strings over hundreds of packages; the objects are only read when dumped
+    try:
+        return _license_factory.make_from_string(value)
+    except Exception:
+        return _license_factory.make_with_name(value)
+
+
 def _licenses(values: Iterable[str]) -> list[License]:
-    made: list[License] = []
-    for value in values:
-        try:
-            made.append(_license_factory.make_from_string(value))
-        except Exception:
-            made.append(_license_factory.make_with_name(value))
+    made: list[License] = [_license(value) for value in values]
     # CycloneDX allows either a list of licenses or exactly one expression.
     expressions = [lic for lic in made if not hasattr(lic, "id")]
     named = [lic for lic in made if hasattr(lic, "id")]

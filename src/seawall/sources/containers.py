@@ -19,10 +19,6 @@ import tempfile
 from collections.abc import Callable
 from typing import Any
 
-import docker
-import docker.errors
-import requests
-
 from seawall.errors import InputError, NotFoundError, SizeLimitError, SourceUnavailableError
 from seawall.fs.cache_space import disk_full_as_error, format_size, write_all
 from seawall.fs.indexed import TarBacking
@@ -192,6 +188,9 @@ def _remove(path: str) -> None:
 
 def _api_processes(container: Any) -> Callable[[], list[ProcessInfo]]:
     def list_processes() -> list[ProcessInfo]:
+        import docker.errors  # imported on use: the SDK costs ~0.3 s to load
+        import requests
+
         try:
             top = container.top()
         except (docker.errors.APIError, requests.RequestException):
@@ -219,6 +218,9 @@ def _api_processes(container: Any) -> Callable[[], list[ProcessInfo]]:
 
 
 def _open_via_api(ref: str, options: SourceOptions) -> DockerContainer:
+    import docker.errors  # imported on use: the SDK costs ~0.3 s to load
+    import requests
+
     client = connect(docker_engine(options))
     try:
         container = client.containers.get(ref)

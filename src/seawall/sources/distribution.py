@@ -9,6 +9,7 @@ decompresses. The registry connection lives until the image is closed.
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 from seawall.errors import DigestMismatchError
 from seawall.sources.image_reference import parse_reference
@@ -23,8 +24,10 @@ from seawall.sources.manifest_resolution import (
     resolve_manifest,
     verify_digest,
 )
-from seawall.sources.registry_client import RegistryClient
 from seawall.sources.transports import register_source
+
+if TYPE_CHECKING:
+    from seawall.sources.registry_client import RegistryClient
 
 
 @register_source
@@ -35,6 +38,9 @@ class DistributionSource(ImageSource):
 
     def resolve(self, ref: str, options: SourceOptions) -> ImageParts:
         """Fetch and verify manifest and config; layers stay lazy blob streams."""
+        # imported on use: httpx costs ~0.2 s to load, and most scans are local
+        from seawall.sources.registry_client import RegistryClient
+
         reference = parse_reference(ref.removeprefix("//"))
         client = RegistryClient(reference, options)
         try:

@@ -15,11 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from typing import ClassVar
-
-import docker
-import docker.errors
-import requests
+from typing import TYPE_CHECKING, ClassVar
 
 from seawall.errors import NotFoundError, SizeLimitError, SourceUnavailableError
 from seawall.fs.cache_space import disk_full_as_error, format_size, write_all
@@ -27,6 +23,9 @@ from seawall.fs.layer_cache import LayerCache
 from seawall.sources.engine_client import Engine, connect, docker_engine
 from seawall.sources.interface import ImageParts, ImageSource, SourceOptions
 from seawall.sources.transports import register_source
+
+if TYPE_CHECKING:
+    import docker
 
 _SAVE_CHUNK = 4 * 1024 * 1024
 
@@ -54,6 +53,9 @@ class EngineImageSource(ImageSource):
             client.close()
 
     def _resolve(self, client: docker.DockerClient, ref: str, options: SourceOptions) -> ImageParts:
+        import docker.errors  # imported on use: the SDK costs ~0.3 s to load
+        import requests
+
         label = self.engine_label
         try:
             image = client.images.get(ref)

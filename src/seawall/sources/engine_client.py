@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-
-import docker
-import docker.errors
-import requests
+from typing import TYPE_CHECKING
 
 from seawall.errors import SourceUnavailableError
 from seawall.sources.interface import SourceOptions
+
+if TYPE_CHECKING:
+    import docker
 
 DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock"
 DEFAULT_PODMAN_HOST = "unix:///run/podman/podman.sock"
@@ -48,6 +48,9 @@ def podman_engine(options: SourceOptions) -> Engine:
 
 def connect(engine: Engine) -> docker.DockerClient:
     """A docker SDK client for ``engine``, already checked to answer."""
+    import docker.errors  # imported on use: the SDK costs ~0.3 s to load
+    import requests
+
     if engine.base_url.startswith("unix://") and not os.path.exists(engine.base_url[7:]):
         raise SourceUnavailableError(
             f"{engine.name} engine not running (no socket {engine.base_url[7:]})"

@@ -22,9 +22,7 @@ import ipaddress
 import logging
 import threading
 import time
-from typing import BinaryIO, cast
-
-import httpx
+from typing import TYPE_CHECKING, BinaryIO, cast
 
 from seawall import __version__
 from seawall.errors import CorruptArtifactError, NotFoundError, SourceUnavailableError
@@ -32,6 +30,9 @@ from seawall.sources.chunk_stream import ChunkStream
 from seawall.sources.image_reference import ImageReference
 from seawall.sources.interface import SourceOptions
 from seawall.sources.registry_auth import Challenge, find_credentials, parse_challenge
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,8 @@ def is_loopback_registry(registry: str) -> bool:
 
 def _error_code(response: httpx.Response) -> str:
     """First ``errors[].code`` of a registry error body (``MANIFEST_UNKNOWN``)."""
+    import httpx  # imported on use (~0.2 s): most scans never touch a registry
+
     try:
         errors = response.json().get("errors") or []
         return str(errors[0].get("code", "")) if errors else ""
@@ -66,6 +69,8 @@ def http_blob_reader(response: httpx.Response) -> ChunkStream:
     layer stays gzip)."""
 
     def translate(exc: Exception) -> OSError | None:
+        import httpx  # imported on use (~0.2 s): most scans never touch a registry
+
         if isinstance(exc, httpx.HTTPError):
             return OSError(f"blob download interrupted: {exc}")
         return None
@@ -78,6 +83,8 @@ class RegistryClient:
     and close it when the image closes."""
 
     def __init__(self, ref: ImageReference, options: SourceOptions) -> None:
+        import httpx  # imported on use (~0.2 s): most scans never touch a registry
+
         self.ref = ref
         self.where = f"registry {ref.registry}, repository {ref.repository}"
         self._options = options
@@ -108,6 +115,8 @@ class RegistryClient:
 
     def _ping(self) -> str:
         """Find the scheme that works and the auth challenge; returns the base URL."""
+        import httpx  # imported on use (~0.2 s): most scans never touch a registry
+
         if self._base is not None:
             return self._base
         schemes = ("https", "http") if self._allow_http else ("https",)
@@ -141,6 +150,8 @@ class RegistryClient:
         )
 
     def _authenticate(self, challenge: Challenge | None) -> None:
+        import httpx  # imported on use (~0.2 s): most scans never touch a registry
+
         creds = self._credentials
         if challenge is None or challenge.scheme == "basic":
             if creds is None:
@@ -187,6 +198,8 @@ class RegistryClient:
     def request(self, path: str, accept: str | None = None) -> httpx.Response:
         """GET ``/v2/<repository>/<path>`` streamed, with auth and retries. The caller
         checks the status and must close the response."""
+        import httpx  # imported on use (~0.2 s): most scans never touch a registry
+
         base = self._ping()
         url = f"{base}/v2/{self.ref.repository}/{path}"
         reauthenticated = False
@@ -253,6 +266,8 @@ class RegistryClient:
         self, path: str, what: str, limit: int, accept: str | None = None
     ) -> tuple[bytes, httpx.Headers]:
         """A small document (manifest, config) read whole, refusing more than ``limit``."""
+        import httpx  # imported on use (~0.2 s): most scans never touch a registry
+
         response = self.request(path, accept)
         try:
             self._raise_for_status(response, what)

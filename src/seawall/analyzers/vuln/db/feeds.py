@@ -20,8 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
-import httpx
-
 from seawall.analyzers.vuln.db.errors import CorruptDatabaseError
 from seawall.analyzers.vuln.db.writer import VulnDbWriter, build_database
 from seawall.analyzers.vuln.importers.loader import import_paths, import_zip
@@ -53,12 +51,16 @@ class _Fetcher:
     """Reads feed files from a directory or over HTTP into a temp dir."""
 
     def __init__(self, tmp: Path) -> None:
+        import httpx  # imported on use (~0.2 s): every CLI start loads this module
+
         self.tmp = tmp
         self.client = httpx.Client(timeout=httpx.Timeout(60.0, connect=15.0),
                                    follow_redirects=True)
 
     def get(self, location: str, name: str) -> Path | None:
         """Local path of ``location``; None when it does not exist (404 / no file)."""
+        import httpx
+
         parsed = urlparse(location)
         if parsed.scheme in ("", "file"):
             path = Path(parsed.path if parsed.scheme else location)
