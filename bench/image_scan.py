@@ -1,0 +1,141 @@
+"""Full default image scan against Trivy 0.76, cold, same images, same run.
+
+Workload: the lab's images as docker-archive exports (``scripts/lab.sh up``). Each
+image is scanned cold (a fresh cache directory per run), ``--repeat`` times
+interleaved, and the median counts:
+
+    seawall image docker-archive:IMG -f json -o OUT --cache-dir FRESH --db-dir DB
+        (every default analyzer: packages + vulnerabilities, secrets, misconfig,
+        malware, backdoor, weakpass with its default budget, privesc)
+    trivy image --input IMG -f json -o OUT --cache-dir FRESH --scanners secret,misconfig
+        --image-config-scanners misconfig,secret (offline flags)
+
+Trivy runs the scanners it can run offline (its vulnerability DB cannot be
+downloaded here; it still inventories the packages); seawall matches against a DB
+imported beforehand, untimed, from ../shared/vulndata (Debian tracker, PyPA, Go vulndb).
+Both write JSON. Findings per category are printed next to the times, with the number
+of accounts whose weak-password cracking the time budget cut short.
+
+Last line: ``ratio: <seawall / trivy>``, summed wall-clock seconds over the images
+(goal <= 1.0); the CPU-seconds ratio is printed above it. The machine is shared: the
+figures move between runs, which is why both programs are measured in the same run.
+
+    python bench/image_scan.py [--lab-dir /tmp/seawall-lab] [--images a,b] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+from image_workload import (
+    DEFAULT_IMAGES,
+    SEAWALL,
+    TRIVY_OFFLINE,
+    Timing,
+    child_env,
+    fail,
+    lab_archives,
+    timed_run,
+)
+from peers import peer_binary, peer_version
+
+from seawall.analyzers.vuln.db.local_import import run_import
+
+REPO = Path(__file__).resolve().parent.parent
+VULNDATA = Path(os.environ.get("SEAWALL_VULNDATA", REPO.parent / "shared" / "vulndata"))
+PROGRAMS = ("seawall", "trivy")
+
+
+def _command(program: str, image: Path, out: Path, cache: Path, db_dir: Path) -> list[str]:
+    if program == "seawall":
+        return [*SEAWALL, "image", f"docker-archive:{image}", "-f", "json", "-o", str(out),
+                "--cache-dir", str(cache), "--db-dir", str(db_dir)]
+    return [str(peer_binary("trivy")), "image", "--input", str(image), "-f", "json",
+            "-o", str(out), "--cache-dir", str(cache), "--scanners", "secret,misconfig",
+            "--image-config-scanners", "misconfig,secret", *TRIVY_OFFLINE]
+
+
+def _summary(program: str, out: Path) -> str:
+    doc = json.loads(out.read_text())
+    if program == "seawall":
+        report = doc["reports"][0] if "reports" in doc else doc
+        counts = Counter(f["category"] for f in report["findings"])
+        cut = sum("time budget" in e["message"] for e in report["errors"])
+        return (f"{len(report['packages'])} packages, "
+                + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+                + f"; {len(report['errors'])} errors ({cut} weakpass accounts cut by the "
+                "time budget)")
+    counts: Counter[str] = Counter()
+    for result in doc.get("Results") or []:
+        counts["packages"] += len(result.get("Packages") or [])
+        counts["secret"] += len(result.get("Secrets") or [])
+        counts["misconfig"] += len(result.get("Misconfigurations") or [])
+    return ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+
+
+def main() -> None:
+    """Measure both programs on every image; print times, findings and the ratio."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lab-dir", type=Path,
+                        default=Path(os.environ.get("SEAWALL_LAB_DIR", "/tmp/seawall-lab")))
+    parser.add_argument("--images", default=",".join(DEFAULT_IMAGES))
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    images = lab_archives(args.lab_dir, args.images.split(","))
+    if not images:
+        raise SystemExit(f"no lab docker-archive exports under {args.lab_dir}/archives "
+                         "(run scripts/lab.sh up)")
+    env = child_env()
+    print(f"peer: {peer_version('trivy')}")
+    timings = {(p, i): Timing() for p in PROGRAMS for i in images}
+    summaries: dict[tuple[str, str], str] = {}
+    with tempfile.TemporaryDirectory(prefix="seawall-bench-scan-") as tmp:
+        work = Path(tmp)
+        db_dir = work / "db"
+        sources = [VULNDATA / "vuln-list-debian", VULNDATA / "pypa-advisory-database",
+                   VULNDATA / "golang-vulndb" / "data" / "osv"]
+        report = run_import(db_dir / "vuln.db", sources, replace=True)
+        print(f"vulnerability DB (untimed): {sum(report.imported.values())} records")
+        first = next(iter(images.values()))  # untimed: fills the bytecode cache
+        timed_run(_command("seawall", first, work / "warm.json", work / "warm", db_dir), env,
+                  Timing())
+        for round_no in range(args.repeat):
+            for name, image in images.items():
+                order = PROGRAMS if round_no % 2 == 0 else PROGRAMS[::-1]
+                for program in order:
+                    out = work / f"{program}-{name}.json"
+                    cache = work / f"cache-{program}"
+                    shutil.rmtree(cache, ignore_errors=True)
+                    proc = timed_run(_command(program, image, out, cache, db_dir), env,
+                                     timings[(program, name)])
+                    # 4 = incomplete (an analyzer could not finish): still a timed scan
+                    if proc.returncode not in (0, 4) or not out.is_file():
+                        raise fail(f"{program} on {name}", proc)
+                    if round_no == 0:
+                        summaries[(program, name)] = _summary(program, out)
+    print(f"{'image':18} " + " ".join(f"{p + ' wall/cpu s':>18}" for p in PROGRAMS))
+    for name in images:
+        cells = [f"{timings[(p, name)].wall_s:8.2f}/{timings[(p, name)].cpu_s:<8.2f}"
+                 for p in PROGRAMS]
+        print(f"{name:18} " + " ".join(f"{c:>18}" for c in cells))
+    wall = {p: sum(timings[(p, i)].wall_s for i in images) for p in PROGRAMS}
+    cpu = {p: sum(timings[(p, i)].cpu_s for i in images) for p in PROGRAMS}
+    print(f"{'total':18} " + " ".join(f"{f'{wall[p]:8.2f}/{cpu[p]:<8.2f}':>18}"
+                                      for p in PROGRAMS))
+    print("what each found (first round):")
+    for (program, name), text in summaries.items():
+        print(f"  {name} {program}: {text}")
+    print(f"cpu ratio: {cpu['seawall'] / cpu['trivy']:.3f} (seawall / trivy, CPU seconds "
+          f"over {len(images)} images, median of {args.repeat})")
+    print(f"ratio: {wall['seawall'] / wall['trivy']:.3f} (seawall / trivy, wall seconds over "
+          f"{len(images)} images, median of {args.repeat}; goal <= 1.0)")
+
+
+if __name__ == "__main__":
+    main()
