@@ -115,6 +115,21 @@ def test_time_budget_cuts_slow_hashes_and_says_so() -> None:
     assert out[0].limit == 20 < out[0].total and out[0].tried == 20
 
 
+def test_scan_budget_is_shared_by_the_uncracked_hashes() -> None:
+    base = common_passwords()
+    creds = [cred("crypt", CRYPT.hash(os.urandom(8).hex(), CRYPT.gensalt("$6$")) or "", u)
+             for u in ("a", "b", "c")]
+    creds.append(cred("crypt", CRYPT.hash(base[3], CRYPT.gensalt("$6$")) or "", "d"))
+    out = DictionaryCracker(base, jobs=1, seconds_per_account=20, min_candidates=50,
+                            seconds_total=0.06).crack(creds)
+    assert out[3].password == base[3]  # found among the first candidates, budget untouched
+    for o in out[:3]:  # three uncracked hashes share 0.06 s instead of 20 s each
+        assert o.password is None and 50 <= o.limit < o.total and o.tried == o.limit
+    alone = DictionaryCracker(base, jobs=1, seconds_per_account=20, min_candidates=50,
+                              seconds_total=1.0).crack(creds[:1])
+    assert alone[0].limit > max(o.limit for o in out[:3])  # 1 s to itself: more candidates
+
+
 def test_dictionary_size_variants_and_masking() -> None:
     assert len(common_passwords()) >= 10_000
     v = variants("acme")

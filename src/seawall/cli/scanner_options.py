@@ -25,6 +25,14 @@ _SCANNER_FLAGS = [
         help="weakpass: extra password candidates, one per line (repeatable).",
     ),
     click.option(
+        "--weakpass-budget",
+        type=click.FloatRange(min=0),
+        default=None,
+        metavar="SECONDS",
+        help="weakpass: seconds of all cores the whole cracking run may take, shared by "
+             "the hashes (default 1; 0: no limit but 20 s per hash). More finds more.",
+    ),
+    click.option(
         "--show-secrets",
         is_flag=True,
         help="Print cracked passwords whole instead of masked (pa****).",
@@ -63,6 +71,9 @@ def analyzer_options(kwargs: dict[str, Any]) -> dict[str, Any]:
     wordlists = kwargs.pop("wordlists", ())
     if wordlists:
         out["weakpass.wordlist"] = list(wordlists)
+    budget = kwargs.pop("weakpass_budget", None)
+    if budget is not None:
+        out["weakpass.seconds_total"] = budget
     if kwargs.pop("show_secrets", False):
         out["show_secrets"] = True
         out["weakpass.show_secrets"] = True

@@ -5,7 +5,17 @@ Options (``ScanOptions.analyzer_options``):
 ``weakpass.wordlist`` (path, or list of paths: more candidates, after the built-in list),
 ``weakpass.show_secrets`` (print cracked passwords whole),
 ``weakpass.jobs`` (cracking processes; default every core),
-``weakpass.seconds_per_account`` (time budget per hash, default 20; 0 = no limit).
+``weakpass.seconds_per_account`` (time budget per hash, default 20; 0 = no limit),
+``weakpass.seconds_total`` (time budget of the whole cracking run, shared by the hashes
+the first candidates did not crack, default 1; 0 = no limit; ``--weakpass-budget``).
+
+The defaults keep cracking to about a second of all cores per scan, so a whole default
+scan stays within Trivy's time on an image (Trivy does no cracking). What it costs in
+recall: each uncracked hash gets ``1 s / n`` of the cores, at least the
+``MIN_CANDIDATES`` likeliest candidates (its account-name variants, the top of the
+common list, the image's context words): on 2 cores that is ~3,000 of the ~33,000
+candidates for one sha512crypt hash, ~100-200 for one yescrypt hash (before: every
+candidate, ~2,400). ``--weakpass-budget 0`` restores the per-hash budget alone.
 """
 
 from __future__ import annotations
@@ -54,6 +64,10 @@ if TYPE_CHECKING:
 SCOPE = "analyzer:weakpass"
 #: Common passwords tried before the context words.
 TOP_FIRST = 1000
+#: Candidates every hash gets whatever the budget (the 100 likeliest).
+MIN_CANDIDATES = 100
+#: Default budget of one scan's cracking run, seconds of every core.
+SECONDS_TOTAL = 1.0
 
 
 @register_analyzer
@@ -71,6 +85,7 @@ class WeakpassAnalyzer(Analyzer):
         self.show_secrets = False
         self.jobs: int | None = None
         self.seconds_per_account: float | None = 20.0
+        self.seconds_total: float | None = SECONDS_TOTAL
 
     def configure(self, options: Mapping[str, Any]) -> None:
         """Read the ``weakpass.*`` options (``show_secrets`` also from ``show_secrets``)."""
@@ -88,6 +103,9 @@ class WeakpassAnalyzer(Analyzer):
         if "weakpass.seconds_per_account" in options:
             budget = options["weakpass.seconds_per_account"]
             self.seconds_per_account = float(budget) if budget else None
+        if "weakpass.seconds_total" in options:
+            total = options["weakpass.seconds_total"]
+            self.seconds_total = float(total) if total else None
 
     def required(self, path: str, info: FileInfo) -> bool:
         """Regular files some service parser knows."""
@@ -182,7 +200,9 @@ class WeakpassAnalyzer(Analyzer):
         head = base[:TOP_FIRST]
         tail = [w for w in base[TOP_FIRST:] if w not in shared_set]
         prefixes = [dedupe([*variants(c.account), *head, *shared]) for c, _ in hashed]
-        cracker = DictionaryCracker(tail, self.jobs, self.seconds_per_account)
+        cracker = DictionaryCracker(tail, self.jobs, self.seconds_per_account,
+                                    min_candidates=MIN_CANDIDATES,
+                                    seconds_total=self.seconds_total)
         outcomes = cracker.crack([c for c, _ in hashed], prefixes)
         for (cred, layer), result in zip(hashed, outcomes, strict=True):
             label = scheme_label(cred)
@@ -195,7 +215,16 @@ class WeakpassAnalyzer(Analyzer):
             elif result.limit < result.total:
                 out.errors.append(ErrorEntry(
                     SCOPE, f"{who}: {label} stopped after {result.tried} of {result.total} "
-                    f"candidates (time budget {self.seconds_per_account}s per account)"))
+                    f"candidates (time budget {self._budget_text()})"))
+
+
+    def _budget_text(self) -> str:
+        parts = []
+        if self.seconds_per_account is not None:
+            parts.append(f"{self.seconds_per_account:g}s per account")
+        if self.seconds_total is not None:
+            parts.append(f"{self.seconds_total:g}s per scan, --weakpass-budget")
+        return ", ".join(parts)
 
 
 def _target_env(target: Target) -> tuple[list[tuple[str, str]], str]:

@@ -93,7 +93,8 @@ class DictionaryCracker:
     """Tests credentials against ``base`` (plus per-account prefixes)."""
 
     def __init__(self, base: Sequence[str], jobs: int | None = None,
-                 seconds_per_account: float | None = 20.0, min_candidates: int = 1000) -> None:
+                 seconds_per_account: float | None = 20.0, min_candidates: int = 1000,
+                 seconds_total: float | None = None) -> None:
         self.base = base
         self.jobs = jobs or default_jobs()
         """Worker processes (1: in this process, no pool)."""
@@ -101,6 +102,10 @@ class DictionaryCracker:
         """Time budget per account in core-seconds x jobs; None: try everything."""
         self.min_candidates = min_candidates
         """Budget floor: at least this many candidates however slow the hash."""
+        self.seconds_total = seconds_total
+        """Budget of the whole run (seconds x jobs), shared equally by the accounts the
+        first candidates did not crack; each still gets ``min_candidates``. None: only
+        the per-account budget applies."""
 
     def crack(self, creds: Sequence[Credential],
               prefixes: Sequence[Sequence[str]] | None = None) -> list[CrackOutcome]:
@@ -111,6 +116,7 @@ class DictionaryCracker:
         limits: dict[int, tuple[int, int]] = {}
         tried = [0] * len(creds)
         found: list[str | None] = [None] * len(creds)
+        rates: dict[int, tuple[float, int]] = {}  # calibrated: candidates/s, total
         for idx, cred in enumerate(creds):
             total = len(prefixes[idx]) + len(self.base)
             try:
@@ -132,14 +138,18 @@ class DictionaryCracker:
             if found[idx] is not None:
                 outcomes[idx] = CrackOutcome(word, done, total, total)
                 continue
-            rate = done / max(time.perf_counter() - started, 1e-9)
+            rates[idx] = (done / max(time.perf_counter() - started, 1e-9), total)
+        seconds = self.seconds_per_account
+        if self.seconds_total is not None and rates:
+            share = self.seconds_total / len(rates)
+            seconds = share if seconds is None else min(seconds, share)
+        for idx, (rate, total) in rates.items():
             limit = total
-            if self.seconds_per_account is not None:
-                limit = min(total, max(self.min_candidates,
-                                       int(rate * self.seconds_per_account * self.jobs)))
+            if seconds is not None:
+                limit = min(total, max(self.min_candidates, int(rate * seconds * self.jobs)))
             limits[idx] = (total, limit)
             chunk = max(1, min(5000, int(rate * CHUNK_SECONDS)))
-            tasks += [(idx, s, min(s + chunk, limit)) for s in range(done, limit, chunk)]
+            tasks += [(idx, s, min(s + chunk, limit)) for s in range(tried[idx], limit, chunk)]
         if tasks:
             self._run(tasks, list(creds), prefixes, found, tried)
         for idx, (total, limit) in limits.items():
