@@ -90,8 +90,12 @@ def test_pkgs_go_binary_matches_go_version_m(lab: Lab) -> None:
     go_version = recorded.splitlines()[0].split(": ", 1)[1].strip()
     deps = {(line.split("\t")[2], line.split("\t")[3]) for line in recorded.splitlines()
             if line.startswith("\tdep\t")}
+    # the main module (the program itself) too: built from a checkout, "(devel)"
+    main = {(line.split("\t")[2], line.split("\t")[3]) for line in recorded.splitlines()
+            if line.startswith("\tmod\t")}
+    assert [v for _, v in main] == ["(devel)"]
     golang = {(p.name, p.version) for p in result.packages if p.type == "golang"}
-    assert golang == {("stdlib", stdlib_version(go_version)), *deps}
+    assert golang == {("stdlib", stdlib_version(go_version)), *deps, *main}
     stdlib = next(p for p in result.packages if p.name == "stdlib")
     assert stdlib.path == "/usr/local/bin/hello"
     assert stdlib.purl == f"pkg:golang/stdlib@{stdlib_version(go_version)}"

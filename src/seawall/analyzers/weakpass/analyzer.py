@@ -64,8 +64,11 @@ if TYPE_CHECKING:
 SCOPE = "analyzer:weakpass"
 #: Common passwords tried before the context words.
 TOP_FIRST = 1000
-#: Candidates every hash gets whatever the budget (the 100 likeliest).
-MIN_CANDIDATES = 100
+#: Candidates every hash gets whatever the scan-wide budget (the 100 likeliest), and
+#: without a scan-wide budget (``--weakpass-budget 0``: 20 s per hash, as before).
+MIN_CANDIDATES, MIN_CANDIDATES_PER_HASH_BUDGET = 100, 1000
+#: Account-name variants and common passwords inside those first candidates.
+TOP_VARIANTS, TOP_COMMON = 12, 80
 #: Default budget of one scan's cracking run, seconds of every core.
 SECONDS_TOTAL = 1.0
 
@@ -192,16 +195,23 @@ class WeakpassAnalyzer(Analyzer):
                                                     self.show_secrets))
         if not hashed:
             return
-        # Order: the account's own name variants, the top of the common list, the
-        # image's context words, then the rest of the list: slow hashes (yescrypt ~50/s
-        # per core) stop at the budget, so the likeliest candidates go first.
-        # (An account's own variants may come again in the tail: at most ~80 repeats.)
+        # Order: the account's likeliest name variants (alice, alice123 ...), the top
+        # of the common list, the other variants, the rest of the head, the image's
+        # context words, then the rest of the list: slow hashes (yescrypt ~50/s per
+        # core) stop at the budget, and every hash gets at least MIN_CANDIDATES, so
+        # the likeliest candidates go first. (An account's own variants may come again
+        # in the tail: at most ~80 repeats.)
         shared_set = set(shared)
         head = base[:TOP_FIRST]
         tail = [w for w in base[TOP_FIRST:] if w not in shared_set]
-        prefixes = [dedupe([*variants(c.account), *head, *shared]) for c, _ in hashed]
+        prefixes = []
+        for cred, _ in hashed:
+            names = variants(cred.account)
+            prefixes.append(dedupe([*names[:TOP_VARIANTS], *head[:TOP_COMMON], *names, *head,
+                                    *shared]))
         cracker = DictionaryCracker(tail, self.jobs, self.seconds_per_account,
-                                    min_candidates=MIN_CANDIDATES,
+                                    min_candidates=MIN_CANDIDATES if self.seconds_total
+                                    is not None else MIN_CANDIDATES_PER_HASH_BUDGET,
                                     seconds_total=self.seconds_total)
         outcomes = cracker.crack([c for c, _ in hashed], prefixes)
         for (cred, layer), result in zip(hashed, outcomes, strict=True):
