@@ -11,7 +11,8 @@ the median counts:
 
 Packages are compared as (purl type, name, version) sets per ecosystem; the
 differences are printed (what a peer found that seawall did not, and the reverse).
-Versions carry the deb/rpm epoch whichever way the purl spells it.
+Versions carry the deb/rpm epoch whichever way the purl spells it, Go versions are
+compared without their ``v``.
 
 Last line: ``ratio: <seawall / fastest peer>``, summed wall-clock seconds over the
 images (goal <= 1.0); the CPU-seconds ratio is printed above it. The machine is shared:
@@ -70,6 +71,8 @@ def _purl_key(purl: str) -> tuple[str, str, str] | None:
     if epoch and epoch != "0" and ":" not in version:
         version = f"{epoch}:{version}"
     name = unquote(name).lower()
+    if ptype == "golang":
+        version = version.removeprefix("v")  # Syft writes stdlib 1.19.8, Trivy v1.19.8
     if ptype in ("deb", "rpm", "apk"):
         name = name.rsplit("/", 1)[-1]  # the distro namespace is spelled differently
     return ptype, name, version
