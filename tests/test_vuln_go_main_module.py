@@ -6,7 +6,6 @@ built here with the lab's ``go``; advisories from ../shared/vulndata/golang-vuln
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,15 +14,14 @@ import pytest
 
 from go_program_builder import build_go_program
 from seawall.analyzers.vuln.db.local_import import run_import
+from shared_data import shared_marker, shared_path
 
 REPO = Path(__file__).resolve().parent.parent
-GO_OSV = REPO.parent / "shared" / "vulndata" / "golang-vulndb" / "data" / "osv"
+GO_OSV = shared_path("vulndata") / "golang-vulndb" / "data" / "osv"
 MODULE = "github.com/anchore/syft"
 SEAWALL = [sys.executable, "-c", "from seawall.cli import main; main()"]
 
-if not GO_OSV.is_dir() and os.environ.get("CI"):
-    raise RuntimeError(f"{GO_OSV} is missing")
-pytestmark = pytest.mark.skipif(not GO_OSV.is_dir(), reason="shared vulndata not present")
+pytestmark = shared_marker("vulndata/golang-vulndb")
 
 
 def _release(v: str) -> tuple[int, ...]:

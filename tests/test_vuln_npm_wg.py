@@ -5,7 +5,6 @@ a patched version is not affected, and ``<0.0.0`` means "no fix"."""
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
@@ -16,14 +15,13 @@ from seawall.analyzers.vuln.db.store import VulnStore
 from seawall.analyzers.vuln.importers.npm_wg import patched_lower_bounds
 from seawall.analyzers.vuln.matching import match_packages
 from seawall.model.package import Package
+from shared_data import shared_marker, shared_path
 
 REPO = Path(__file__).resolve().parent.parent
-WG = REPO.parent / "shared" / "vulndata" / "nodejs-security-wg" / "vuln" / "npm"
+WG = shared_path("vulndata") / "nodejs-security-wg" / "vuln" / "npm"
 _FULL = r"\d+\.\d+\.\d+"
 
-if not WG.is_dir() and os.environ.get("CI"):
-    raise RuntimeError(f"{WG} is missing")
-pytestmark = pytest.mark.skipif(not WG.is_dir(), reason="shared vulndata not present")
+pytestmark = shared_marker("vulndata/nodejs-security-wg")
 
 
 def _records() -> list[dict]:

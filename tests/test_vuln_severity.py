@@ -22,18 +22,17 @@ from seawall.analyzers.vuln.matching import match_packages
 from seawall.model.finding import Category, Finding, Severity
 from seawall.model.package import Package
 from seawall.policy.gate import gate_from_flags
+from shared_data import shared_marker, shared_path
 
 REPO = Path(__file__).resolve().parent.parent
-VULNDATA = REPO.parent / "shared" / "vulndata"
+VULNDATA = shared_path("vulndata")
 DJANGO = VULNDATA / "pypa-advisory-database" / "vulns" / "django"
 WERKZEUG = VULNDATA / "pypa-advisory-database" / "vulns" / "werkzeug"
 # the GitHub record aliased by PYSEC-2022-213 (see tests/fixtures/vulndata/SOURCES.md)
 GHSA_DJANGO = REPO / "tests" / "fixtures" / "vulndata" / "GHSA-p64x-8rxx-wf6q.json"
 SEAWALL = [sys.executable, "-c", "from seawall.cli import main; main()"]
 
-if not DJANGO.is_dir() and os.environ.get("CI"):
-    raise RuntimeError(f"{VULNDATA} is missing")
-pytestmark = pytest.mark.skipif(not DJANGO.is_dir(), reason="shared vulndata not present")
+pytestmark = shared_marker("vulndata/pypa-advisory-database")
 
 
 def _listing(directory: Path, version: str) -> dict[str, dict]:
