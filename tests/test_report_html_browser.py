@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from report_samples import sample_report
+from seawall.model.finding import Severity
 from seawall.report.interface import RenderOptions, get_renderer
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -52,7 +53,8 @@ def test_chromium_renders_every_finding_row_and_both_charts(tmp_path: Path) -> N
     assert len(re.findall(r'<tr class="finding"', body)) == total
     assert f"{total} of {total} findings shown" in dom
     severity_chart = dom.split('id="chart-severity">', 1)[1].split("</svg>", 1)[0]
-    assert len(re.findall(r'<rect [^>]*class="bar"', severity_chart)) == 5
+    # one bar per severity: critical, high, medium, low, unknown, info
+    assert len(re.findall(r'<rect [^>]*class="bar"', severity_chart)) == len(Severity)
     category_chart = dom.split('id="chart-category">', 1)[1].split("</svg>", 1)[0]
     assert len(re.findall(r'<rect [^>]*class="bar"', category_chart)) == 11
     # the hostile title stayed text: no element was created from it
