@@ -262,7 +262,8 @@ def test_invalid_finding_is_rejected_valid_one_kept(
     assert [f.rule_id for f in outcome.report.findings] == ["FX-OK"]
     assert outcome.report.findings[0].extra == {"plugin": "fx-invalid"}
     assert _errors(outcome, "fx-invalid") == [
-        "invalid finding: severity 'apocalyptic' is not one of critical, high, medium, low, info"
+        "invalid finding: severity 'apocalyptic' is not one of critical, high, medium, low, "
+        "unknown, info"
     ]
     # a rejected finding is the plugin's bug, but what it found is not in the report:
     # the scan is incomplete (every returned error is), so the gate cannot pass on it
