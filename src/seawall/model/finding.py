@@ -120,7 +120,7 @@ class PackageRef:
 
 #: ``Finding.extra`` key naming the fact behind a finding, shared by every scanner that
 #: can report it (``setuid:<path>``, ``empty-password:<path>:<account>``).
-SUBJECT_KEY = "subject"
+SUBJECT_KEY = "same_fact"
 
 
 def empty_password_subject(path: str, account: str) -> str:
@@ -158,7 +158,7 @@ class Finding:
     """Mappings such as ``{"attack": ["T1611"], "cis": ["5.2.1"]}``."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Scanner-specific data (status, aliases, cvss, deleted-in-layer ...), kept in JSON.
-    ``extra["subject"]`` (see :data:`SUBJECT_KEY`) names the fact a finding is about
+    ``extra["same_fact"]`` (see :data:`SUBJECT_KEY`) names the fact a finding is about
     when several scanners can report it (``setuid:/usr/bin/su``): a report keeps one
     finding per subject."""
     id: str = ""

@@ -322,7 +322,7 @@ def _pull_layers(layers: Sequence[Layer], progress: PhaseListener) -> None:
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
-    """One finding per id, and one per ``extra["subject"]``: when two scanners report
+    """One finding per id, and one per ``extra["same_fact"]``: when two scanners report
     the same fact (a setuid binary, an empty password), the more severe finding stays
     (the first on a tie) and names the other rules in ``extra["also_reported_as"]``."""
     seen: set[str] = set()

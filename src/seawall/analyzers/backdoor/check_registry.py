@@ -29,7 +29,7 @@ class CheckHit:
     severity: Severity | None = None
     """Overrides the check's default (e.g. critical when two risky settings combine)."""
     subject: str | None = None
-    """The fact another scanner may report too (``Finding.extra["subject"]``)."""
+    """The fact another scanner may report too (``Finding.extra["same_fact"]``)."""
 
 
 CheckFunction = Callable[["BackdoorContext"], Iterator[CheckHit]]
