@@ -303,3 +303,16 @@ def test_a_skipped_binary_is_not_read_past_its_head(engine: SecretEngine) -> Non
     text = (b"lorem ipsum\n" * 500_000)[: len(data)] + f"k={AWS_ID}\n".encode()
     out = engine.scan_reader(_reader(text), "/srv/notes.txt", size=len(text))
     assert [m.rule.id for m in out.matches] == ["SW-SEC-AWS-001"]
+
+
+def test_a_large_unknown_binary_is_scanned_in_its_head_without_an_error() -> None:
+    small = SecretEngine(load_builtin_rules(), ScanLimits(max_file_size=64 * 1024,
+                                                          chunk_size=16 * 1024))
+    junk = bytes(range(1, 9)) * 64
+    data = junk + GH_TOKEN.encode() + junk * 400
+    out = small.scan_bytes(data, "/opt/app/data.pak")
+    assert [m.rule.id for m in out.matches] == ["SW-SEC-GITHUB-001"]
+    assert out.skipped is not None and out.skipped.startswith("binary content")
+    assert "limit" not in out.skipped  # the analyzer reports "limit" skips as errors
+    text = (b"lorem ipsum\n" * 20_000) + f"k={AWS_ID}\n".encode()
+    assert "limit" in (small.scan_bytes(text, "/srv/notes.txt").skipped or "")

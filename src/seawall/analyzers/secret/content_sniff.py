@@ -44,6 +44,7 @@ _NOT_SCANNED: tuple[tuple[bytes, str], ...] = (
     (b"\xca\xfe\xba\xbe", "Java class / Mach-O"),
     (b"SQLite format 3\x00", "SQLite database"),
     (b"\x00asm", "WebAssembly"),
+    (b"\xda\xda\xfe\xca", "Java runtime image"),
 )
 _TEXT_CONTROLS = frozenset(b"\t\n\r\f\b\x1b\x0b")
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in _TEXT_CONTROLS) + b"\x7f"

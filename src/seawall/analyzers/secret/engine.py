@@ -291,8 +291,13 @@ class SecretEngine:
             eof = not nxt
             out.bytes_scanned += len(chunk)
             if out.bytes_scanned > limits.max_file_size:
-                # Keep what the scanned head produced; say the rest was not read.
-                out.skipped = f"scan stopped at the {limits.max_file_size} byte limit"
+                # Keep what the scanned head produced; say the rest was not read. For a
+                # binary, scanning its printable runs at all is a bonus (Trivy and
+                # gitleaks skip binaries): its head is not an incomplete scan.
+                out.skipped = (
+                    f"binary content ({kind.what}): the first {limits.max_file_size} bytes"
+                    " scanned" if kind.encoding == PRINTABLE_RUNS
+                    else f"scan stopped at the {limits.max_file_size} byte limit")
                 break
             buf += chunk
             process_to = len(buf) if eof else max(0, len(buf) - _OVERLAP // 2)
