@@ -630,12 +630,16 @@ def _prefer_specific(matches: list[SecretMatch],
         return (int(m.rule.generic), -m.rule.severity.rank, order.get(m.rule.id, 0))
 
     kept: list[SecretMatch] = []
-    spans: list[tuple[int, int]] = []
+    # Kept spans never overlap: sorted by start, only the neighbours of a new span can.
+    starts: list[int] = []
+    ends: list[int] = []
     for m in sorted(matches, key=rank):
         a, b = m.offset, m.offset + max(1, len(m.secret.encode()))
-        if any(a < e and s < b for s, e in spans):
+        i = bisect.bisect_left(starts, a)
+        if (i > 0 and ends[i - 1] > a) or (i < len(starts) and starts[i] < b):
             continue
         kept.append(m)
-        spans.append((a, b))
+        starts.insert(i, a)
+        ends.insert(i, b)
     kept.sort(key=lambda m: m.offset)
     return kept
