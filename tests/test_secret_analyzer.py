@@ -193,3 +193,31 @@ def test_finalize_keeps_deleted_layer_secrets(tree: Path) -> None:
     assert any(f.location.path == "/app/.env" and not f.extra.get("deleted_in_final_fs")
                for f in out.findings)
     assert isinstance(out, AnalyzerResult)
+
+
+def test_planted_files_in_other_encodings_are_found_through_the_driver(tmp_path: Path) -> None:
+    """Files a Windows tool or an editor wrote (UTF-16 with and without a BOM), a config
+    with NUL bytes near its start, and a data file of mostly binary bytes: each holds a
+    planted key that the whole scan (driver, walk, analyzer) must report."""
+    from seawall.scanning.driver import scan_target
+
+    root = tmp_path / "rootfs"
+    text = f"$env:AWS_ACCESS_KEY_ID = '{AWS_ID}'\r\n$token = '{GH_TOKEN}'\r\n"
+    _write(root, "/app/deploy.ps1", "\ufeff".encode("utf-16-le") + text.encode("utf-16-le"))
+    _write(root, "/app/export.reg", text.encode("utf-16-be"))
+    _write(root, "/app/config.py", b"\x00\x00\x00\x00cfg\x00\n" + b"debug = True\n" * 20
+           + f'db_password = "Tq8Lm2Vz9Kx4Wp7R"\naws_key = "{AWS_ID}"\n'.encode())
+    _write(root, "/app/cache.bin", bytes(range(1, 30)) * 40 + GH_TOKEN.encode() + b"\x00" * 64)
+    _write(root, "/usr/bin/tool", b"\x7fELF\x02\x01\x01" + b"\x00" * 64 + AWS_ID.encode())
+    report = scan_target(open_rootfs(str(root)), scanners=["secret"])
+    got = {(f.rule_id, f.location.path) for f in report.findings}
+    assert {
+        ("SW-SEC-AWS-001", "/app/deploy.ps1"), ("SW-SEC-GITHUB-001", "/app/deploy.ps1"),
+        ("SW-SEC-AWS-001", "/app/export.reg"), ("SW-SEC-GITHUB-001", "/app/export.reg"),
+        ("SW-SEC-AWS-001", "/app/config.py"), ("SW-SEC-GEN-001", "/app/config.py"),
+        ("SW-SEC-GITHUB-001", "/app/cache.bin"),
+    } <= got, sorted(got)
+    lines = {(f.rule_id, f.location.path): f.location.line for f in report.findings}
+    assert lines[("SW-SEC-GITHUB-001", "/app/deploy.ps1")] == 2
+    # An ELF executable is skipped, as Trivy and gitleaks do (its strings are vendor data).
+    assert not any(p == "/usr/bin/tool" for _, p in got)

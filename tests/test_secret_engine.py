@@ -9,12 +9,14 @@ from collections.abc import Callable
 
 import pytest
 
-from seawall.analyzers.secret.engine import ScanLimits, SecretEngine
+from seawall.analyzers.secret.engine import ScanLimits, ScanOutcome, SecretEngine
 from seawall.analyzers.secret.keyword_index import KeywordIndex
 from seawall.analyzers.secret.regex_safety import is_bounded
+from seawall.analyzers.secret.rule_matcher import widen_repeats
 from seawall.analyzers.secret.rules import load_builtin_rules
 from seawall.analyzers.secret.secret_findings import findings_from_matches
 from seawall.analyzers.secret.value_filters import mask, masked_evidence
+from shared_data import require_shared
 
 # Built from pieces so this file does not itself look like it holds a key.
 AWS_ID = "AKIA" + "Q3EGRHXZ7JN5LKWD"
@@ -78,6 +80,31 @@ def test_hyperscan_and_fallback_agree() -> None:
     assert key(fast)
 
 
+def test_hyperscan_prefilter_and_keyword_windows_agree_on_the_corpus() -> None:
+    """Every match the keyword windows find, the Hyperscan prefilter finds too (and no
+    other), over every file of the labelled corpus."""
+    root = require_shared("secret-corpus")
+    rules = load_builtin_rules()
+    fast = SecretEngine(rules)
+    slow = SecretEngine(rules, use_hyperscan=False)
+    assert fast.matcher is not None and len(fast.matcher.covered) == len(rules.content)
+    total = 0
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink()):
+        data = path.read_bytes()
+        rel = "/" + str(path.relative_to(root))
+        got = {(m.rule.id, m.offset) for m in fast.scan_bytes(data, rel).matches}
+        want = {(m.rule.id, m.offset) for m in slow.scan_bytes(data, rel).matches}
+        assert got == want, (rel, sorted(got ^ want)[:5])
+        total += len(got)
+    assert total > 1000
+
+
+def test_widened_repeats_match_a_superset() -> None:
+    assert widen_repeats(r"a{3,2000}b{1,500}c{,5}d{200,16000}") == r"a{3,}b{1,500}c{0,5}d{64,}"
+    # Escaped braces and braces in a class are literals, not quantifiers.
+    assert widen_repeats(r"[{0,500}]\{9,3000\}[^]{]{1,9000}") == r"[{0,500}]\{9,3000\}[^]{]{1,}"
+
+
 def test_keyword_index_regex_keywords_match_in_both_backends() -> None:
     kws = ["password", r"re:S[UA][A-Z2-7]{56}"]
     data = b"x PASSWORD y SU" + b"B" * 56 + b" z"
@@ -92,15 +119,61 @@ def test_keyword_index_regex_keywords_match_in_both_backends() -> None:
     [
         (b"\x7fELF\x02\x01\x01" + b"\x00" * 100, "ELF"),
         (b"\x1f\x8b\x08\x00" + b"\x00" * 100, "gzip"),
-        (b"text then \x00 NUL", "NUL"),
-        (b"\xff\xfep\x00a\x00s\x00s\x00", "UTF-16"),
+        (b"PK\x03\x04" + b"\x00" * 100, "zip"),
     ],
 )
-def test_binary_content_is_skipped_with_reason(engine: SecretEngine, head: bytes,
-                                               reason: str) -> None:
+def test_executables_and_compressed_data_are_skipped_with_reason(
+        engine: SecretEngine, head: bytes, reason: str) -> None:
     out = engine.scan_bytes(head + f" {AWS_ID} ".encode(), "/bin/tool")
     assert out.matches == []
     assert out.skipped is not None and reason in out.skipped
+
+
+def _found(out: ScanOutcome) -> set[tuple[str, str]]:
+    return {(m.rule.id, m.secret) for m in out.matches}
+
+
+@pytest.mark.parametrize("codec,bom", [("utf-16-le", True), ("utf-16-be", True),
+                                        ("utf-16-le", False), ("utf-16-be", False)])
+def test_utf16_text_is_decoded_and_scanned(engine: SecretEngine, codec: str, bom: bool) -> None:
+    text = f"# settings\r\nkey_id = {AWS_ID}\r\ndb_password = \"Tq8Lm2Vz9Kx4Wp7R\"\r\n"
+    data = ("\ufeff" if bom else "").encode(codec) + text.encode(codec)
+    out = engine.scan_bytes(data, "/srv/app/settings.py")
+    assert out.skipped is None and out.content.encoding == codec
+    assert ("SW-SEC-AWS-001", AWS_ID) in _found(out)
+    assert ("SW-SEC-GEN-001", "Tq8Lm2Vz9Kx4Wp7R") in _found(out)
+    lines = {m.rule.id: m.line for m in out.matches}
+    assert lines["SW-SEC-AWS-001"] == 2 and lines["SW-SEC-GEN-001"] == 3
+
+
+def test_utf16_decoding_across_chunks_keeps_every_secret() -> None:
+    small = SecretEngine(load_builtin_rules(), ScanLimits(chunk_size=4097))  # odd: splits
+    filler = "lorem ipsum dolor sit amet, é ü 漢字\n" * 400
+    text = filler + f"token: {GH_TOKEN}\n" + filler + f"id = {AWS_ID}\n"
+    out = small.scan_bytes(text.encode("utf-16-le"), "/srv/notes.txt")
+    assert out.content.encoding == "utf-16-le"
+    assert {("SW-SEC-GITHUB-001", GH_TOKEN), ("SW-SEC-AWS-001", AWS_ID)} <= _found(out)
+
+
+def test_text_with_nul_bytes_near_its_start_is_scanned(engine: SecretEngine) -> None:
+    data = b"\x00\x00header\x00\n" + (b"x = 1\n" * 50) + \
+        f'aws_key = {AWS_ID}\npassword = "Tq8Lm2Vz9Kx4Wp7R"\n'.encode()
+    out = engine.scan_bytes(data, "/srv/app/settings.py")
+    assert out.skipped is None and out.content.encoding == "text"
+    assert ("SW-SEC-AWS-001", AWS_ID) in _found(out)
+    assert ("SW-SEC-GEN-001", "Tq8Lm2Vz9Kx4Wp7R") in _found(out)
+
+
+def test_unknown_binary_is_scanned_as_printable_runs(engine: SecretEngine) -> None:
+    """Mostly control bytes, no known magic: found like ``strings`` would, by the
+    rules whose secrets have their own format only; control bytes end a secret."""
+    junk = bytes(range(1, 9)) * 64
+    data = junk + f"{GH_TOKEN}".encode() + b"\x00\x01" + junk + \
+        b'password = "Tq8Lm2Vz9Kx4Wp7R"\x00' + junk
+    out = engine.scan_bytes(data, "/srv/data/blob.pak")
+    assert out.content.encoding == "printable-runs"
+    assert _found(out) == {("SW-SEC-GITHUB-001", GH_TOKEN)}
+    assert out.matches[0].offset == len(junk)
 
 
 def test_invalid_utf8_around_a_secret(engine: SecretEngine) -> None:
@@ -212,3 +285,34 @@ def test_generic_placeholders_are_not_reported(engine: SecretEngine) -> None:
     ]
     out = engine.scan_bytes("\n".join(lines).encode(), "/app/config.yaml")
     assert out.matches == [], [(m.rule.id, m.evidence) for m in out.matches]
+
+
+def test_a_skipped_binary_is_not_read_past_its_head(engine: SecretEngine) -> None:
+    data = b"\x7fELF\x02\x01\x01" + bytes(range(256)) * 20_000
+    asked: list[int] = []
+    inner = _reader(data)
+
+    def read(n: int) -> bytes:
+        asked.append(n)
+        return inner(n)
+
+    out = engine.scan_reader(read, "/usr/bin/tool", size=len(data))
+    assert out.skipped is not None and "ELF" in out.skipped
+    assert sum(asked) <= 8192
+    # A text file of the same size is read whole, in one pass.
+    text = (b"lorem ipsum\n" * 500_000)[: len(data)] + f"k={AWS_ID}\n".encode()
+    out = engine.scan_reader(_reader(text), "/srv/notes.txt", size=len(text))
+    assert [m.rule.id for m in out.matches] == ["SW-SEC-AWS-001"]
+
+
+def test_a_large_unknown_binary_is_scanned_in_its_head_without_an_error() -> None:
+    small = SecretEngine(load_builtin_rules(), ScanLimits(max_file_size=64 * 1024,
+                                                          chunk_size=16 * 1024))
+    junk = bytes(range(1, 9)) * 64
+    data = junk + GH_TOKEN.encode() + junk * 400
+    out = small.scan_bytes(data, "/opt/app/data.pak")
+    assert [m.rule.id for m in out.matches] == ["SW-SEC-GITHUB-001"]
+    assert out.skipped is not None and out.skipped.startswith("binary content")
+    assert "limit" not in out.skipped  # the analyzer reports "limit" skips as errors
+    text = (b"lorem ipsum\n" * 20_000) + f"k={AWS_ID}\n".encode()
+    assert "limit" in (small.scan_bytes(text, "/srv/notes.txt").skipped or "")

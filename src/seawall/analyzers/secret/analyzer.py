@@ -11,7 +11,8 @@ apk/yum caches: :data:`package_files.PACKAGE_INDEXES`) are not scanned.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from seawall.analyzers.catalog import register_analyzer
@@ -48,6 +49,18 @@ PATH_RULE_HEAD = 256 * 1024
 MAX_SKIPS_LISTED = 200
 
 
+def _any_of(patterns: Iterable[re.Pattern[str]]) -> re.Pattern[str] | None:
+    """One regex matching where any of ``patterns`` matches (None when they cannot be
+    joined: different flags, or inline global flags)."""
+    pats = list(patterns)
+    if not pats or len({p.flags for p in pats}) != 1:
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p.pattern})" for p in pats), pats[0].flags)
+    except re.error:
+        return None
+
+
 @register_analyzer
 class SecretAnalyzer(Analyzer):
     """Finds credentials by rule (keywords + bounded regex), sensitive files by path,
@@ -72,16 +85,24 @@ class SecretAnalyzer(Analyzer):
         self.limits = ScanLimits(max_file_size=int(size)) if size else ScanLimits()
         rules = config.rule_set()
         self.path_rules: list[PathRule] = rules.paths
+        self._any_path = _any_of(r.path for r in rules.paths)
         self.low_confidence = frozenset(r.id for r in rules.content if r.confidence == "low")
         self.include_package_files = bool(
             options.get("secret.include_package_files", config.include_package_files)
         )
-        self.engine = SecretEngine(
-            rules,
-            self.limits,
-            use_hyperscan=bool(options.get("secret.hyperscan", True)),
-            allow=tuple(config.allow),
-        )
+        self._rules = rules
+        self._use_hyperscan = bool(options.get("secret.hyperscan", True))
+        self._engine: SecretEngine | None = None
+
+    @property
+    def engine(self) -> SecretEngine:
+        """The content engine, built on first use (construction compiles or loads the
+        rules' Hyperscan database: not worth doing for an analyzer that is reconfigured)."""
+        if self._engine is None:
+            self._engine = SecretEngine(self._rules, self.limits,
+                                        use_hyperscan=self._use_hyperscan,
+                                        allow=tuple(self.config.allow))
+        return self._engine
 
     def options_key(self) -> str:
         """The built-in rules, the config file's content hash and the size limit change
@@ -93,6 +114,8 @@ class SecretAnalyzer(Analyzer):
         return info.is_file()
 
     def _path_hits(self, path: str) -> list[PathRule]:
+        if self._any_path is not None and not self._any_path.search(path):
+            return []  # one search instead of one per path rule, for most files
         return [
             r for r in self.path_rules
             if r.path.search(path) and not any(a.search(path) for a in r.allow_paths)
@@ -119,7 +142,8 @@ class SecretAnalyzer(Analyzer):
             outcome = None
             if file.info.size:
                 with file.open() as stream:
-                    outcome = self.engine.scan_reader(stream.read, path)
+                    outcome = self.engine.scan_reader(
+                        stream.read, path, size=file.info.size if file.info.size > 0 else None)
         except OSError as exc:
             out.errors.append(ErrorEntry("secret", f"{path}: cannot read: {exc.strerror or exc}"))
             return out
