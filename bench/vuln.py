@@ -94,7 +94,7 @@ def warm_up(archive: Path, cache: Path) -> float:
     kept out of the per-image figure. Opening an image reads its manifest only."""
     t = time.perf_counter()
     import seawall
-    from seawall.analyzers.packages import collect_packages  # noqa: F401
+    from seawall.analyzers.facts.inventory import collect_packages  # noqa: F401
     from seawall.sources.interface import SourceOptions
 
     with seawall.open_image(f"oci-archive:{archive}", SourceOptions(cache_dir=str(cache))):
@@ -105,7 +105,7 @@ def warm_up(archive: Path, cache: Path) -> float:
 def inventory_and_match(archive: Path, store: VulnStore, cache: Path) -> tuple[float, int, int]:
     """Seconds, packages and findings for open + inventory + matching (cold cache)."""
     import seawall
-    from seawall.analyzers.packages import collect_packages
+    from seawall.analyzers.facts.inventory import collect_packages
     from seawall.sources.interface import SourceOptions
 
     t = time.perf_counter()

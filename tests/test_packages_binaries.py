@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from go_program_builder import build_go_program
+from seawall.analyzers.facts.inventory import InventoryExtractor
 from seawall.analyzers.interface import AnalysisContext, AnalyzerResult, FileInput
-from seawall.analyzers.packages import PackagesAnalyzer
 from seawall.analyzers.packages.golang_buildinfo import stdlib_version
 from seawall.analyzers.packages.java_archive import MAX_DEPTH
 from seawall.fs.directory import DirectoryFileSystem
@@ -29,7 +29,7 @@ GO = shutil.which("go")
 def analyze(root: Path, path: str) -> AnalyzerResult:
     fs = DirectoryFileSystem(str(root))
     info = fs.lstat(path)
-    analyzer = PackagesAnalyzer()
+    analyzer = InventoryExtractor()
     assert analyzer.required(path, info), path
     return analyzer.analyze_file(FileInput(path, info, fs, "sha256:" + "b" * 64),
                                  AnalysisContext())

@@ -11,7 +11,7 @@ import pytest
 import seawall
 from fs_image_builders import E, layer_tar, sha256, write_docker_archive
 from seawall.analyzers.catalog import load_analyzers
-from seawall.analyzers.packages import collect_packages, run_inventory
+from seawall.analyzers.facts.inventory import collect_packages, run_inventory
 from seawall.analyzers.packages.purls import build_purl, package_from_purl
 from seawall.model.package import Package
 from seawall.model.report import OSInfo

@@ -11,7 +11,7 @@ import pytest
 
 import seawall
 from conftest import Lab
-from seawall.analyzers.packages import run_inventory
+from seawall.analyzers.facts.inventory import run_inventory
 from seawall.analyzers.packages.golang_buildinfo import stdlib_version
 from seawall.model.package import Package
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from seawall.analyzers.facts.inventory import InventoryExtractor
 from seawall.analyzers.interface import AnalysisContext, AnalyzerResult, FileInput
-from seawall.analyzers.packages import PackagesAnalyzer
 from seawall.analyzers.packages.node_lockfiles import (
     package_lock_entries,
     pnpm_lock_entries,
@@ -28,7 +28,7 @@ LOCKS = FIXTURES / "lockfiles"
 def analyze(root: Path, path: str) -> AnalyzerResult:
     fs = DirectoryFileSystem(str(root))
     info = fs.lstat(path)
-    analyzer = PackagesAnalyzer()
+    analyzer = InventoryExtractor()
     assert analyzer.required(path, info), path
     result = analyzer.analyze_file(FileInput(path, info, fs), AnalysisContext())
     assert not result.errors, result.errors
@@ -82,7 +82,7 @@ def test_npm_installed_package_json() -> None:
     assert nv(AnalyzerResult(packages=scoped)) == [("@babel/code-frame", "7.22.13")]
     fs = DirectoryFileSystem(str(ROOTFS))
     nested = "/srv/web/node_modules/lodash/fp/package.json"
-    assert not PackagesAnalyzer().required(nested, fs.lstat(nested))
+    assert not InventoryExtractor().required(nested, fs.lstat(nested))
     # the app's own package.json (outside node_modules) is a package too
     project = analyze(ROOTFS, "/srv/web/package.json").packages
     doc = json.loads((ROOTFS / "srv/web/package.json").read_text())
@@ -175,7 +175,7 @@ def test_malformed_files_become_errors(tmp_path: Path, path: str, content: bytes
     host.parent.mkdir(parents=True)
     host.write_bytes(content)
     fs = DirectoryFileSystem(str(tmp_path))
-    result = PackagesAnalyzer().analyze_file(FileInput(path, fs.lstat(path), fs),
+    result = InventoryExtractor().analyze_file(FileInput(path, fs.lstat(path), fs),
                                              AnalysisContext())
     assert not result.packages
     assert len(result.errors) == 1 and path in result.errors[0].message

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import seawall
+from seawall.analyzers.facts.inventory import InventoryExtractor, run_inventory
 from seawall.analyzers.interface import AnalysisContext, FileInput
-from seawall.analyzers.packages import PackagesAnalyzer, run_inventory
 from seawall.analyzers.packages.dpkg import licenses_from_copyright, packages_from_status
 from seawall.analyzers.packages.os_eol import eol_status
 from seawall.analyzers.packages.rpm_header import split_source_rpm
@@ -26,7 +26,7 @@ RPM_DIR = FIXTURES / "rpm"
 def analyze(root: Path, path: str) -> object:
     fs = DirectoryFileSystem(str(root))
     info = fs.lstat(path)
-    analyzer = PackagesAnalyzer()
+    analyzer = InventoryExtractor()
     assert analyzer.required(path, info)
     return analyzer.analyze_file(FileInput(path, info, fs, "sha256:" + "a" * 64), AnalysisContext())
 

@@ -12,8 +12,9 @@ from seawall.errors import InputError
 from seawall.model.finding import Category, Finding, Location, PackageRef, Severity
 from seawall.model.package import Package
 from seawall.model.report import ErrorEntry, OSInfo, Report, Stats, TargetInfo
-from seawall.report.interface import RenderOptions, get_renderer, load_renderers
+from seawall.report.interface import RenderOptions
 from seawall.report.output import OutputSpec, parse_output_specs, write_outputs
+from seawall.report.renderer_table import get_renderer, load_renderers
 
 
 def _report(ref: str = "docker-archive:app.tar") -> Report:

@@ -13,7 +13,8 @@ import pytest
 
 from report_samples import sample_report
 from seawall.model.finding import Severity
-from seawall.report.interface import RenderOptions, get_renderer
+from seawall.report.interface import RenderOptions
+from seawall.report.renderer_table import get_renderer
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                   "--no-first-run", "--disable-background-networking",

@@ -16,7 +16,8 @@ from junitparser import Error, Failure, JUnitXml
 from report_samples import HOSTILE_TITLE, LAYER, sample_report
 from seawall.model.finding import Category, Finding, Severity
 from seawall.model.report import Report
-from seawall.report.interface import RenderOptions, get_renderer, load_renderers
+from seawall.report.interface import RenderOptions
+from seawall.report.renderer_table import get_renderer, load_renderers
 
 SARIF_SCHEMA = Path(__file__).parent / "fixtures" / "sarif" / "sarif-schema-2.1.0.json"
 

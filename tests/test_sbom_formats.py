@@ -14,13 +14,13 @@ from spdx_tools.spdx.parser.parse_anything import parse_file
 from spdx_tools.spdx.validation.document_validator import validate_full_spdx_document
 
 import seawall
-from seawall.analyzers.packages import run_inventory
+from seawall.analyzers.facts.inventory import run_inventory
 from seawall.analyzers.packages.sbom_input import read_sbom
 from seawall.errors import InputError
 from seawall.model.finding import Category, Finding, PackageRef, Severity
 from seawall.model.report import Report
 from seawall.report.cyclonedx import cyclonedx_document
-from seawall.report.interface import load_renderers
+from seawall.report.renderer_table import load_renderers
 from seawall.report.spdx import license_expression, spdx_document
 
 FIXTURES = Path(__file__).parent / "fixtures" / "packages"

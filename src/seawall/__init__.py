@@ -1,6 +1,6 @@
 """seawall: cloud-native container security as one Python SDK and CLI.
 
-The SDK entry points::
+The SDK entry points (:mod:`seawall.targets`)::
 
     import seawall
     with seawall.open_image("docker-archive:app.tar") as image:
@@ -8,35 +8,7 @@ The SDK entry points::
         data = image.fs.read_bytes("/etc/os-release")
 """
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING
-
-__version__ = "0.1.0"
-
-if TYPE_CHECKING:
-    from seawall.sources.interface import Container, Image, SourceOptions, Target
-
-
-def open_image(ref: str, options: SourceOptions | None = None) -> Image:
-    """Open an image by skopeo-style reference (see ``seawall.sources.transports``)."""
-    from seawall.sources.transports import open_image as _open
-
-    return _open(ref, options)
-
-
-def open_container(id_or_name: str, options: SourceOptions | None = None) -> Container:
-    """Open a running or stopped Docker container by ID or name."""
-    from seawall.sources.containers import open_container as _open
-
-    return _open(id_or_name, options)
-
-
-def open_rootfs(path: str) -> Target:
-    """Open an unpacked root filesystem (a directory, or the host's ``/``)."""
-    from seawall.sources.rootfs import open_rootfs as _open
-
-    return _open(path)
-
+from seawall._version import __version__
+from seawall.targets import open_container, open_image, open_rootfs
 
 __all__ = ["__version__", "open_container", "open_image", "open_rootfs"]

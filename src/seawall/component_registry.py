@@ -2,14 +2,13 @@
 
 Every extensible concept (sources, analyzers, report formats, CLI commands, audit
 rules) keeps one :class:`ComponentRegistry`. Adding an implementation means adding
-one module that registers itself; :func:`import_submodules` loads a package's modules
-so nobody has to edit a list.
+one module that registers itself and one import line in its package's ``all.py``
+(Trivy's ``analyzer/all/import.go``). Readers of a table import that ``all.py`` at
+import time: a table filled on first use is half filled for a second thread.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Callable, Iterator
 from typing import Generic, TypeVar
 
@@ -55,11 +54,3 @@ class ComponentRegistry(Generic[T]):
     def items(self) -> list[tuple[str, T]]:
         """(name, implementation) pairs in registration order."""
         return list(self._items.items())
-
-
-def import_submodules(package: str) -> None:
-    """Import every module of ``package`` (not recursive) so they register themselves."""
-    pkg = importlib.import_module(package)
-    for mod in pkgutil.iter_modules(pkg.__path__):
-        if not mod.name.startswith("_"):
-            importlib.import_module(f"{package}.{mod.name}")

@@ -1,12 +1,13 @@
-"""The table of in-process analyzers: built-ins register on import, third-party
-Python packages through the ``seawall.plugins`` entry point group."""
+"""The table of in-process analyzers: built-ins register on import (all of them are
+imported by :mod:`seawall.analyzers.all`), third-party Python packages through the
+``seawall.plugins`` entry point group."""
 
 from __future__ import annotations
 
 from importlib.metadata import entry_points
 
 from seawall.analyzers.interface import Analyzer
-from seawall.component_registry import ComponentRegistry, import_submodules
+from seawall.component_registry import ComponentRegistry
 
 ANALYZERS: ComponentRegistry[type[Analyzer]] = ComponentRegistry("analyzer")
 
@@ -17,18 +18,10 @@ def register_analyzer(cls: type[Analyzer]) -> type[Analyzer]:
     return cls
 
 
-_loaded = False
-
-
-def load_analyzers() -> ComponentRegistry[type[Analyzer]]:
-    """Import the built-ins (every package under ``seawall.analyzers`` that registers)
-    and the ``seawall.plugins`` entry points; returns the filled table."""
-    global _loaded
-    if not _loaded:
-        _loaded = True
-        import_submodules("seawall.analyzers")
-        for ep in entry_points(group="seawall.plugins"):
-            obj = ep.load()
-            if isinstance(obj, type) and issubclass(obj, Analyzer) and obj.name not in ANALYZERS:
-                ANALYZERS.add(obj.name, obj)
-    return ANALYZERS
+def register_entry_point_analyzers() -> None:
+    """Add the :class:`Analyzer` classes of the ``seawall.plugins`` entry points whose
+    names are not taken yet (called once, by :mod:`seawall.analyzers.all`)."""
+    for ep in entry_points(group="seawall.plugins"):
+        obj = ep.load()
+        if isinstance(obj, type) and issubclass(obj, Analyzer) and obj.name not in ANALYZERS:
+            ANALYZERS.add(obj.name, obj)

@@ -1,11 +1,14 @@
 """The Analyzer interface: how a built-in (or third-party Python) scanner plugs in.
 
-Trivy fanal's idea: the scan driver walks each layer once and hands every file to
-each analyzer whose :meth:`Analyzer.required` says yes; per-file results are cached
-per layer keyed by (layer diff_id, analyzer name+version, options). After the walk,
+Trivy fanal's idea (facts before verdicts): the scan driver walks each layer once and
+hands every file to each analyzer whose :meth:`Analyzer.required` says yes; per-file
+results are cached per layer keyed by (layer diff_id, analyzer name+version,
+options). After the walk,
 :meth:`Analyzer.finalize` sees every per-file result, tagged with whether the file
 is still visible in the final filesystem, and may look at the target as a whole
-(image config, history, container inspect, cross-file logic).
+(image config, history, container inspect, cross-file logic) and at the facts the
+driver gathered once for all analyzers (``ctx.facts``: OS, environment, package
+inventory and ownership, see :mod:`seawall.analyzers.facts`).
 
 Analyzers never print and never open host paths: they read through ``seawall.fs``
 and return data.
@@ -26,6 +29,7 @@ from seawall.model.package import Package
 from seawall.model.report import ErrorEntry
 
 if TYPE_CHECKING:
+    from seawall.analyzers.facts.target_facts import TargetFacts
     from seawall.sources.interface import Target
 
 
@@ -115,6 +119,10 @@ class AnalysisContext:
     options: dict[str, Any] = field(default_factory=dict)
     """Scanner options from CLI/config (``secret.config``, ``weakpass.wordlist``, ...)."""
     errors: list[ErrorEntry] = field(default_factory=list)
+    facts: TargetFacts | None = None
+    """The scan's fact set (OS, environment, inventory, package ownership), set by the
+    scan driver before any ``finalize``; read it with
+    :func:`seawall.analyzers.facts.target_facts.facts_for`."""
 
     def error(self, scope: str, message: str) -> None:
         """Record a non-fatal problem for the report's ``errors``."""
@@ -137,6 +145,9 @@ class Analyzer(ABC):
     """Runs when the user does not pass ``--scanners``."""
     description: ClassVar[str] = ""
     """One line for ``seawall plugin list``."""
+    facts: ClassVar[frozenset[str]] = frozenset()
+    """Facts :meth:`finalize` reads besides the OS and environment (``inventory``,
+    ``ownership``): the driver gathers them once per scan for every analyzer."""
 
     def configure(self, options: Mapping[str, Any]) -> None:  # noqa: B027 - optional hook
         """Receive scanner options before the scan (default: ignore them)."""

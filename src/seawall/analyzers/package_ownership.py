@@ -12,10 +12,11 @@ file while dpkg lists only one spelling, so paths are compared in a canonical ``
 form. When the image has no package database at all, :attr:`PackageOwnership.known` is
 False and ownership-based checks stay silent rather than flag every file.
 
-With ``digests=True`` the md5 sums dpkg recorded at install time (``info/*.md5sums``,
-``status.d/*.md5sums``, ``Conffiles`` of the status file) are kept too, so a caller can
-tell an untouched package file from one edited after installation
-(:meth:`PackageOwnership.unmodified`).
+During a scan the owned paths come from the inventory fact (the same per-layer cached
+parse of the package databases, :func:`ownership_from_inventory_files`). The md5 sums
+dpkg recorded at install time (``info/*.md5sums``, ``status.d/*.md5sums``, ``Conffiles``
+of the status file) are read on first need, so a caller can tell an untouched package
+file from one edited after installation (:meth:`PackageOwnership.unmodified`).
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import struct
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from seawall.analyzers.interface import FileInput
+from seawall.analyzers.interface import FileInput, FileResult
 from seawall.analyzers.packages.apk import DB_PATHS as APK_INSTALLED
 from seawall.analyzers.packages.apk import parse_apk_installed
 from seawall.analyzers.packages.dpkg import (
@@ -35,6 +37,7 @@ from seawall.analyzers.packages.dpkg import (
     owned_files_from_list,
     parse_control_stanzas,
 )
+from seawall.analyzers.packages.package_format import DATA_OWNED_FILES
 from seawall.analyzers.packages.rpm import RPMDB_DIRS, RPMDB_NAMES, header_blobs
 from seawall.analyzers.packages.rpm_header import parse_rpm_header
 from seawall.fs.interface import FileSystem
@@ -62,17 +65,31 @@ class PackageOwnership:
     known: bool = False
     """True when a package database was found and read."""
     digests: dict[str, str] = field(default_factory=dict)
-    """Canonical path -> md5 (hex) recorded by dpkg, when loaded with ``digests=True``."""
+    """Canonical path -> md5 (hex) recorded by dpkg (read from :attr:`fs` on first need
+    when not loaded up front)."""
+    fs: FileSystem | None = None
+    """The target's filesystem, to read dpkg's md5 sums from on first need."""
+    errors: list[str] = field(default_factory=list)
+    """Package database files that exist but could not be read."""
+    digests_loaded: bool = False
 
     def owns(self, path: str) -> bool:
         """Was ``path`` installed by a package? (False when unknown.)"""
         return canonical(path) in self.owned
 
+    def recorded_digest(self, path: str) -> str | None:
+        """The md5 dpkg recorded for ``path`` at install time, if any."""
+        if not self.digests_loaded:
+            self.digests_loaded = True
+            if self.fs is not None:
+                _load_dpkg_digests(self.fs, self)
+        return self.digests.get(canonical(path))
+
     def unmodified(self, fs: FileSystem, path: str) -> bool:
         """True unless ``path``'s content provably differs from what its package
         installed: no recorded digest (apk, rpm, dpkg without md5sums) counts as
         unmodified, a file that cannot be read or is too large too."""
-        expected = self.digests.get(canonical(path))
+        expected = self.recorded_digest(path)
         if not expected:
             return True
         try:
@@ -89,10 +106,14 @@ class PackageOwnership:
         return md5.hexdigest() == expected.lower()
 
 
-def _read_text(fs: FileSystem, path: str) -> str | None:
+def _read_text(fs: FileSystem, path: str, out: PackageOwnership | None = None) -> str | None:
     try:
         data = fs.read_bytes(path, 0, MAX_LIST_BYTES)
-    except OSError:
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if out is not None:
+            out.errors.append(f"{path}: {exc.strerror or exc}")
         return None
     return data.decode("utf-8", errors="replace")
 
@@ -115,35 +136,38 @@ def _md5sums(text: str) -> dict[str, str]:
     return out
 
 
-def _load_dpkg(fs: FileSystem, out: PackageOwnership, digests: bool) -> None:
+def _load_dpkg(fs: FileSystem, out: PackageOwnership) -> None:
     info_dir = INFO_DIR.rstrip("/")
     for name in _listdir(fs, info_dir):
         if name.endswith(".list"):
-            text = _read_text(fs, posixpath.join(info_dir, name))
+            text = _read_text(fs, posixpath.join(info_dir, name), out)
             if text is not None:
                 out.known = True
                 out.owned.update(canonical(p) for p in owned_files_from_list(text, md5sums=False))
-        elif digests and name.endswith(".md5sums"):
-            text = _read_text(fs, posixpath.join(info_dir, name))
-            if text is not None:
-                out.digests.update(_md5sums(text))
     status_d = STATUS_D.rstrip("/")
     for name in _listdir(fs, status_d):
         if name.endswith(".md5sums"):
-            text = _read_text(fs, posixpath.join(status_d, name))
+            text = _read_text(fs, posixpath.join(status_d, name), out)
             if text is not None:
                 out.known = True
                 out.owned.update(canonical(p) for p in owned_files_from_list(text, md5sums=True))
-                if digests:
+
+
+def _load_dpkg_digests(fs: FileSystem, out: PackageOwnership) -> None:
+    out.digests_loaded = True
+    for directory in (INFO_DIR.rstrip("/"), STATUS_D.rstrip("/")):
+        for name in _listdir(fs, directory):
+            if name.endswith(".md5sums"):
+                text = _read_text(fs, posixpath.join(directory, name), out)
+                if text is not None:
                     out.digests.update(_md5sums(text))
-    if digests:
-        text = _read_text(fs, STATUS_PATH)
-        for stanza in parse_control_stanzas(text or ""):
-            # " /etc/x.conf 0123...abcd [obsolete]": conffiles are not in *.md5sums
-            for line in stanza.get("Conffiles", "").splitlines():
-                parts = line.split()
-                if len(parts) >= 2 and parts[0].startswith("/") and len(parts[1]) == 32:
-                    out.digests[canonical(parts[0])] = parts[1]
+    text = _read_text(fs, STATUS_PATH, out)
+    for stanza in parse_control_stanzas(text or ""):
+        # " /etc/x.conf 0123...abcd [obsolete]": conffiles are not in *.md5sums
+        for line in stanza.get("Conffiles", "").splitlines():
+            parts = line.split()
+            if len(parts) >= 2 and parts[0].startswith("/") and len(parts[1]) == 32:
+                out.digests[canonical(parts[0])] = parts[1]
 
 
 def _load_apk(fs: FileSystem, out: PackageOwnership) -> None:
@@ -177,10 +201,28 @@ def _load_rpm(fs: FileSystem, out: PackageOwnership) -> None:
 
 
 def load_package_ownership(fs: FileSystem, digests: bool = False) -> PackageOwnership:
-    """Read every dpkg, apk and rpm file list in ``fs`` (and dpkg's md5 sums when
-    ``digests`` is set)."""
-    out = PackageOwnership()
-    _load_dpkg(fs, out, digests)
+    """Read every dpkg, apk and rpm file list in ``fs`` (and dpkg's md5 sums now when
+    ``digests`` is set; otherwise on first need)."""
+    out = PackageOwnership(fs=fs)
+    _load_dpkg(fs, out)
     _load_apk(fs, out)
     _load_rpm(fs, out)
+    if digests:
+        _load_dpkg_digests(fs, out)
+    return out
+
+
+def ownership_from_inventory_files(files: Iterable[FileResult], fs: FileSystem) -> PackageOwnership:
+    """Package ownership from the inventory extractor's per-file results: the file
+    lists of the package databases still visible in the final filesystem (dpkg
+    ``.list``/``status.d`` md5sums, apk ``installed``, the rpm database)."""
+    out = PackageOwnership(fs=fs)
+    for fr in files:
+        if not fr.visible:
+            continue
+        owned = fr.result.data.get(DATA_OWNED_FILES)
+        if owned is None:
+            continue
+        out.known = True
+        out.owned.update(canonical(p) for p in owned)
     return out

@@ -1,7 +1,7 @@
 """The root ``seawall`` command group and the options every command shares.
 
 Commands live one per module in ``seawall.cli`` and attach themselves to :data:`app`
-with ``@app.command()``; ``seawall.cli.main`` imports them all.
+with ``@app.command()``; :mod:`seawall.cli.all` imports them all.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import click
 
-from seawall import __version__
+from seawall._version import __version__
 from seawall.report.untrusted_text import VisibleLogFormatter
 
 

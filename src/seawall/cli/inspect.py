@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from seawall import __version__
+from seawall._version import __version__
 from seawall.cli.app import app
 from seawall.cli.source_options import source_options
 from seawall.fs.indexed import IndexedFileSystem

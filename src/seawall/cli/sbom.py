@@ -9,11 +9,10 @@ import sys
 import click
 
 import seawall
-from seawall.analyzers.packages import run_inventory
 from seawall.cli.app import app
 from seawall.cli.source_options import source_options
 from seawall.errors import InputError
-from seawall.model.report import Report, Stats, ToolInfo
+from seawall.model.report import Report
 from seawall.policy.gate import EXIT_INCOMPLETE
 from seawall.report.output_destination import encode_report, write_destination
 from seawall.report.untrusted_text import visible
@@ -36,18 +35,14 @@ def open_sbom_target(ref: str, options: SourceOptions) -> Target:
     return seawall.open_image(ref, options)
 
 
-def inventory_report(target: Target) -> Report:
-    """A report holding the target's packages (and the OS end-of-life finding)."""
-    import time
+def inventory_report(target: Target, cache_dir: str | None = None) -> Report:
+    """A report holding the target's packages (and the OS end-of-life finding): the
+    ``packages`` analyzer through the scan driver, so the inventory fact comes from the
+    per-layer cache like a scan's."""
+    from seawall.scanning import ScanDriver, ScanOptions
 
-    started = time.monotonic()
-    result = run_inventory(target)
-    info = target.target_info()
-    return Report(
-        target=info, tool=ToolInfo(version=seawall.__version__), packages=result.packages,
-        findings=result.findings, errors=result.errors,
-        stats=Stats(duration_s=time.monotonic() - started),
-    )
+    options = ScanOptions(scanners=("packages",), cache_dir=cache_dir)
+    return ScanDriver(options).scan(target).report
 
 
 def render_sbom(report: Report, fmt: str, cyclonedx_version: str = "1.6") -> str:
@@ -101,7 +96,7 @@ def sbom_command(ref: str, fmt: str, output: str | None, cyclonedx_version: str,
     written anyway, marked incomplete, and exits 4 unless --allow-incomplete.
     """
     with open_sbom_target(ref, source_options) as target:
-        report = inventory_report(target)
+        report = inventory_report(target, source_options.cache_dir)
     for error in report.errors:
         click.echo(f"seawall: warning: {visible(error.message)}", err=True)
     write_text(render_sbom(report, fmt, cyclonedx_version), output)

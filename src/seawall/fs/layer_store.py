@@ -24,9 +24,9 @@ import shutil
 from seawall.errors import CacheSpaceError, CorruptArtifactError, DigestMismatchError
 from seawall.fs.blob_decompression import decompress_blob, sniff_compression
 from seawall.fs.layer_cache import CachedLayer, LayerCache
+from seawall.fs.layer_content import BlobLayerContent
 from seawall.fs.size_budget import SizeBudget
 from seawall.fs.tar_index import index_tar
-from seawall.sources.interface import BlobLayerContent
 
 __all__ = ["LayerStore", "SizeBudget"]
 

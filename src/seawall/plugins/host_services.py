@@ -10,7 +10,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from seawall import __version__
+from seawall._version import __version__
 from seawall.model.finding import Finding
 from seawall.model.package import Package
 from seawall.plugins.bulk_channel import BulkChannel

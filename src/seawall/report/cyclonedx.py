@@ -34,7 +34,7 @@ from cyclonedx.model.vulnerability import (
 from cyclonedx.output.json import Json, JsonV1Dot5, JsonV1Dot6
 from packageurl import PackageURL
 
-from seawall import __version__
+from seawall._version import __version__
 from seawall.model.finding import Category, Finding
 from seawall.model.package import Package
 from seawall.model.report import Report

@@ -17,7 +17,7 @@ import html
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from seawall import __version__
+from seawall._version import __version__
 from seawall.model.report import Report
 from seawall.report.html_assets import SCRIPT, STYLE
 from seawall.report.interface import Renderer, RenderOptions, register_renderer

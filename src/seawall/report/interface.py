@@ -2,7 +2,7 @@
 :class:`Renderer`; the output plumbing (``--format FMT[=FILE]``) looks them up by name.
 
 Adding a format = adding ``seawall/report/<format>.py`` with a ``@register_renderer``
-class; :func:`load_renderers` imports every module of this package.
+class and a line in :mod:`.all`; :mod:`.renderer_table` looks formats up by name.
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar, TextIO
 
-from seawall.component_registry import ComponentRegistry, import_submodules
-from seawall.errors import InputError
+from seawall.component_registry import ComponentRegistry
 from seawall.model.report import Report
 
 
@@ -49,23 +48,3 @@ def register_renderer(cls: type[Renderer]) -> type[Renderer]:
     """Class decorator: make a renderer available under ``cls.name``."""
     RENDERERS.add(cls.name, cls)
     return cls
-
-
-_loaded = False
-
-
-def load_renderers() -> ComponentRegistry[type[Renderer]]:
-    """Import every report module (they register themselves); returns the table."""
-    global _loaded
-    if not _loaded:
-        _loaded = True
-        import_submodules("seawall.report")
-    return RENDERERS
-
-
-def get_renderer(name: str) -> Renderer:
-    """A renderer instance by format name; unknown names are an input error."""
-    table = load_renderers()
-    if name not in table:
-        raise InputError(f"unknown format {name!r} (known: {', '.join(sorted(table))})")
-    return table.get(name)()

@@ -14,8 +14,9 @@ from typing import TextIO
 
 from seawall.errors import InputError
 from seawall.model.report import Report
-from seawall.report.interface import RenderOptions, get_renderer, load_renderers
+from seawall.report.interface import RenderOptions
 from seawall.report.output_destination import encode_report, write_destination
+from seawall.report.renderer_table import get_renderer, load_renderers
 
 
 @dataclass(frozen=True)

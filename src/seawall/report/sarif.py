@@ -18,7 +18,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from seawall import __version__
+from seawall._version import __version__
 from seawall.model.finding import Finding, Severity
 from seawall.model.report import Report
 from seawall.report.finding_display import first_url, location_text, suppression_reason

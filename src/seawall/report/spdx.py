@@ -20,7 +20,7 @@ from typing import Any, TextIO
 
 from license_expression import ExpressionError, get_spdx_licensing
 
-from seawall import __version__
+from seawall._version import __version__
 from seawall.model.package import Package
 from seawall.model.report import Report, TargetInfo
 from seawall.report.interface import Renderer, RenderOptions, register_renderer

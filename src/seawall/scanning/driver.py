@@ -1,12 +1,16 @@
 """The scan driver: one target in, one :class:`Report` out.
 
+Facts before verdicts: the extractors of the facts the selected analyzers read
+(:attr:`Analyzer.facts`) walk along with the analyzers; the facts are gathered once
+per scan and handed to every ``finalize`` as ``ctx.facts``.
+
 Images: each distinct layer is walked once and every file goes to each analyzer
-that wants it; per-file results are cached per (layer diff_id, analyzer cache key)
-so a re-scan does no per-file work; each result is tagged ``visible`` from the
-merged view; then every analyzer's ``finalize`` sees the lot. Other targets: one walk
-of the target's filesystem. Selected out-of-process plugins run afterwards, in
-parallel. Nothing an analyzer or plugin does aborts the scan: it becomes an
-``errors`` entry and marks the outcome incomplete.
+(and fact extractor) that wants it; per-file results are cached per (layer diff_id,
+analyzer cache key) so a re-scan does no per-file work; each result is tagged
+``visible`` from the merged view; then every analyzer's ``finalize`` sees the lot.
+Other targets: one walk of the target's filesystem. Selected out-of-process plugins
+run afterwards, in parallel. Nothing an analyzer or plugin does aborts the scan: it
+becomes an ``errors`` entry and marks the outcome incomplete.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 
-from seawall import __version__
+from seawall._version import __version__
+from seawall.analyzers.facts.inventory import InventoryExtractor
+from seawall.analyzers.facts.target_facts import NEEDS_INVENTORY_WALK, TargetFacts, gather_facts
 from seawall.analyzers.interface import AnalysisContext, Analyzer, AnalyzerResult, FileResult
 from seawall.fs.interface import FileSystem
 from seawall.model.finding import SUBJECT_KEY, Finding
@@ -101,13 +107,20 @@ class ScanDriver:
         ctx = AnalysisContext(options=dict(self.options.analyzer_options))
         errors = [ErrorEntry(f"analyzer:{name}", why) for name, why in broken]
         failures = {f"analyzer:{name}" for name, _ in broken}
-        walkers = [a for a in analyzers if walks_files(a)]
+        needed = {fact for a in analyzers for fact in a.facts}
+        extractors: list[Analyzer] = []
+        if needed & NEEDS_INVENTORY_WALK:
+            extractors.append(InventoryExtractor())
+        walkers = [a for a in analyzers if walks_files(a)] + extractors
         if isinstance(target, Image):
             collected = self._collect_image(target, walkers, ctx, progress)
         else:
             collected = self._collect_target(target, walkers, ctx, progress)
         errors += collected.errors
         failures |= collected.failures
+        ctx.facts = self._gather_facts(target, needed, extractors, collected)
+        errors += ctx.facts.errors
+        failures |= {f"facts:{name}" for name in ctx.facts.missing}
 
         report = Report(target=target.target_info(), tool=ToolInfo("seawall", __version__))
         redact_target_metadata(report.target, analyzers)
@@ -160,6 +173,23 @@ class ScanDriver:
             cache_hits=collected.cache_hits,
             analyzed_layers=collected.walked,
         )
+
+    # -- facts ---------------------------------------------------------------------
+
+    @staticmethod
+    def _gather_facts(
+        target: Target, needed: set[str], extractors: list[Analyzer], collected: _Collected
+    ) -> TargetFacts:
+        """The scan's facts from the extractors' per-file results; a fact whose
+        extractor failed on some file (or whose layer walk failed) is missing."""
+        files = [fr for e in extractors for fr in collected.files.get(e.name, [])]
+        facts = gather_facts(target, needed, files)
+        walk_failed = any(f"analyzer:{e.name}" in collected.failures for e in extractors) or any(
+            f.startswith(("layer:", "target")) for f in collected.failures
+        )
+        if walk_failed:
+            facts.missing |= needed & NEEDS_INVENTORY_WALK
+        return facts
 
     # -- per-file phase -------------------------------------------------------------
 

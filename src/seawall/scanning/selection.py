@@ -5,19 +5,20 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from seawall.analyzers.catalog import load_analyzers
+import seawall.analyzers.all  # noqa: F401 - every analyzer registered before any scan
+from seawall.analyzers.catalog import ANALYZERS
 from seawall.analyzers.interface import Analyzer
 from seawall.errors import InputError
 
 
 def known_analyzers() -> list[type[Analyzer]]:
     """Every registered analyzer class, in registration order."""
-    return [cls for _, cls in load_analyzers().items()]
+    return [cls for _, cls in ANALYZERS.items()]
 
 
 def check_scanner_names(names: Sequence[str]) -> None:
     """Raise :class:`InputError` naming the first unknown scanner."""
-    table = load_analyzers()
+    table = ANALYZERS
     for name in names:
         if name not in table:
             known = ", ".join(sorted(table)) or "none"
@@ -28,7 +29,7 @@ def select_analyzer_classes(names: Sequence[str] | None, target_kind: str) -> li
     """The classes to run on a target of ``target_kind``: the named ones (unknown
     names are an input error), or every ``default_enabled`` one when ``names`` is
     None; analyzers that do not accept the kind are left out."""
-    table = load_analyzers()
+    table = ANALYZERS
     if names is None:
         classes = [cls for _, cls in table.items() if cls.default_enabled]
     else:

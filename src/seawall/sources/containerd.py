@@ -32,7 +32,7 @@ from seawall.sources.manifest_resolution import (
     resolve_manifest,
     verify_digest,
 )
-from seawall.sources.transports import register_source
+from seawall.sources.source_registry import register_source
 
 _DEFAULT_ADDRESS = SourceOptions.containerd_address
 _DEFAULT_NAMESPACE = SourceOptions.containerd_namespace

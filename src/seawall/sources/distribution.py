@@ -24,7 +24,7 @@ from seawall.sources.manifest_resolution import (
     resolve_manifest,
     verify_digest,
 )
-from seawall.sources.transports import register_source
+from seawall.sources.source_registry import register_source
 
 if TYPE_CHECKING:
     from seawall.sources.registry_client import RegistryClient

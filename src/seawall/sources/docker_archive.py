@@ -26,7 +26,7 @@ from seawall.fs.layer_cache import LayerCache
 from seawall.sources.interface import BlobLayerContent, ImageParts, ImageSource, SourceOptions
 from seawall.sources.manifest_resolution import MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES
 from seawall.sources.oci_layout import split_path_reference
-from seawall.sources.transports import register_source
+from seawall.sources.source_registry import register_source
 
 _HEX_NAME = re.compile(
     r"^(?:blobs/(sha256|sha512)/)?([0-9a-f]{64}|[0-9a-f]{128})(?:\.tar|\.json)?$"

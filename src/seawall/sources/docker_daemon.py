@@ -22,7 +22,7 @@ from seawall.fs.cache_space import disk_full_as_error, format_size, write_all
 from seawall.fs.layer_cache import LayerCache
 from seawall.sources.engine_client import Engine, connect, docker_engine
 from seawall.sources.interface import ImageParts, ImageSource, SourceOptions
-from seawall.sources.transports import register_source
+from seawall.sources.source_registry import register_source
 
 if TYPE_CHECKING:
     import docker

@@ -13,11 +13,16 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO, ClassVar, Self
+from typing import Any, ClassVar, Self
 
 from seawall.fs.cache_space import default_max_image_size
 from seawall.fs.interface import FileSystem
 from seawall.fs.layer_cache import default_cache_dir
+from seawall.fs.layer_content import (  # noqa: F401 - part of the sources vocabulary
+    BlobLayerContent,
+    DirectoryLayerContent,
+    LayerContent,
+)
 from seawall.model.report import OSInfo, TargetInfo
 
 
@@ -57,37 +62,6 @@ class SourceOptions:
         if self.max_image_size is not None:
             return self.max_image_size
         return default_max_image_size(self.cache_dir or default_cache_dir())
-
-
-@dataclass(frozen=True)
-class BlobLayerContent:
-    """A layer delivered as a (possibly compressed) tar blob."""
-
-    digest: str
-    """Digest the blob is addressed by (``sha256:...``); verified while reading."""
-    media_type: str
-    """OCI/Docker media type; compression is also sniffed from magic bytes."""
-    open_blob: Callable[[], BinaryIO]
-    """Opens a fresh stream of the blob bytes, from the start."""
-    size: int | None = None
-    """Declared size (a hint only; never trusted for allocation)."""
-    local_file: tuple[str, int, int] | None = None
-    """(host path, offset, length) when the blob lies uncompressed in a local file:
-    lets the layer store index it in place instead of copying."""
-
-
-@dataclass(frozen=True)
-class DirectoryLayerContent:
-    """A layer that is already unpacked on disk (overlay2 ``diff`` dir, snapshot dir)."""
-
-    path: str
-    """Host directory holding the layer's files."""
-    whiteouts: str = "overlay"
-    """``overlay``: char device 0/0 = whiteout, xattr ``trusted.overlay.opaque=y``
-    (or ``user.overlay.opaque``) = opaque dir; ``oci``: ``.wh.`` files as in tars."""
-
-
-LayerContent = BlobLayerContent | DirectoryLayerContent
 
 
 @dataclass
@@ -260,7 +234,7 @@ class Container(Target):
 
 class ImageSource(ABC):
     """Resolves references of one transport. Register implementations with
-    :func:`seawall.sources.registry.register_source`."""
+    :func:`seawall.sources.source_registry.register_source`."""
 
     transport: ClassVar[str]
     """The prefix before ``:`` in a reference (``docker-archive``, ``oci``, ...)."""

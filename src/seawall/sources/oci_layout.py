@@ -26,7 +26,7 @@ from seawall.sources.manifest_resolution import (
     resolve_manifest,
     verify_digest,
 )
-from seawall.sources.transports import register_source
+from seawall.sources.source_registry import register_source
 
 REF_NAME = "org.opencontainers.image.ref.name"
 CONTAINERD_NAME = "io.containerd.image.name"

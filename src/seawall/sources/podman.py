@@ -10,7 +10,7 @@ from __future__ import annotations
 from seawall.sources.docker_daemon import EngineImageSource
 from seawall.sources.engine_client import Engine, podman_engine
 from seawall.sources.interface import SourceOptions
-from seawall.sources.transports import register_source
+from seawall.sources.source_registry import register_source
 
 
 @register_source

@@ -24,7 +24,7 @@ import threading
 import time
 from typing import TYPE_CHECKING, BinaryIO, cast
 
-from seawall import __version__
+from seawall._version import __version__
 from seawall.errors import CorruptArtifactError, NotFoundError, SourceUnavailableError
 from seawall.sources.chunk_stream import ChunkStream
 from seawall.sources.image_reference import ImageReference

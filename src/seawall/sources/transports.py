@@ -6,31 +6,23 @@ the local engines (docker, containerd, podman) and then the registry, as Trivy d
 
 from __future__ import annotations
 
-from seawall.component_registry import ComponentRegistry, import_submodules
+import seawall.sources.all  # noqa: F401 - every built-in source registered
 from seawall.errors import InputError, NotFoundError, SeawallError
-from seawall.sources.interface import Image, ImageSource, SourceOptions
+from seawall.sources.interface import Image, SourceOptions
 from seawall.sources.local_path_reference import (
     is_plain_file,
     looks_like_path,
     transport_for_path,
 )
-
-SOURCES: ComponentRegistry[ImageSource] = ComponentRegistry("image source")
+from seawall.sources.source_registry import SOURCES
 
 #: Transports tried, in order, for a reference without a transport prefix.
 BARE_REFERENCE_ORDER = ("docker-daemon", "containerd", "podman", "docker")
 
 
-def register_source(cls: type[ImageSource]) -> type[ImageSource]:
-    """Class decorator: register one instance under ``cls.transport``."""
-    SOURCES.add(cls.transport, cls())
-    return cls
-
-
 def split_reference(ref: str) -> tuple[str | None, str]:
     """``docker-archive:/x.tar`` -> (``docker-archive``, ``/x.tar``);
     ``docker://reg/repo:tag`` -> (``docker``, ``reg/repo:tag``); bare -> (None, ref)."""
-    _load_sources()
     if ref.startswith("docker://"):
         return "docker", ref[len("docker://") :]
     head, sep, rest = ref.partition(":")
@@ -82,13 +74,3 @@ def open_image(ref: str, options: SourceOptions | None = None) -> Image:
     raise NotFoundError(
         f"image {ref!r} not found{hint} ({'; '.join(tried) or 'no source available'})"
     )
-
-
-_loaded = False
-
-
-def _load_sources() -> None:
-    global _loaded
-    if not _loaded:
-        _loaded = True
-        import_submodules("seawall.sources")

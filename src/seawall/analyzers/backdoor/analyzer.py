@@ -11,26 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from seawall.analyzers.backdoor import (  # noqa: F401 - importing registers the checks
-    accounts,
-    cron_jobs,
-    dynamic_linker,
-    init_scripts,
-    login_hooks,
-    network_services,
-    pam_modules,
-    python_startup,
-    repository_hooks,
-    rootkit_files,
-    setuid_shells,
-    shell_startup,
-    ssh_access,
-    systemd_units,
-    temp_executables,
-)
+import seawall.analyzers.backdoor.all  # noqa: F401 - every built-in check registered
 from seawall.analyzers.backdoor.check_registry import CHECKS, BackdoorCheck, finding_for
 from seawall.analyzers.backdoor.scan_context import BackdoorContext, candidate_kind
 from seawall.analyzers.catalog import register_analyzer
+from seawall.analyzers.facts.target_facts import FACT_OWNERSHIP, facts_for
 from seawall.analyzers.interface import (
     AnalysisContext,
     Analyzer,
@@ -82,18 +67,6 @@ def scan_filesystem(fs: FileSystem, image_env: list[str] | None = None) -> list[
     return run_checks(ctx)[0]
 
 
-def _image_env(target: Target) -> list[str]:
-    from seawall.sources.interface import Container, Image
-
-    if isinstance(target, Image):
-        env = (target.config.get("config") or {}).get("Env") or []
-    elif isinstance(target, Container):
-        env = (target.inspect.get("Config") or {}).get("Env") or []
-    else:
-        env = []
-    return [str(e) for e in env]
-
-
 @register_analyzer
 class BackdoorAnalyzer(Analyzer):
     """Persistence and backdoor checks (cron, shell rc, systemd, sshd, PAM, accounts,
@@ -101,6 +74,7 @@ class BackdoorAnalyzer(Analyzer):
 
     name = "backdoor"
     version = "2"
+    facts = frozenset({FACT_OWNERSHIP})
     description = f"Persistence and backdoors ({len(CHECKS)} checks: cron, rc files, systemd, "\
         "sshd, PAM, accounts, rootkits...)"
 
@@ -126,13 +100,17 @@ class BackdoorAnalyzer(Analyzer):
     def finalize(
         self, target: Target, files: list[FileResult], ctx: AnalysisContext
     ) -> AnalyzerResult:
-        """Run every check against the target's merged filesystem."""
+        """Run every check against the target's merged filesystem, with the scan's
+        package ownership and environment facts."""
+        facts = facts_for(target, ctx, self.facts)
         candidates: dict[str, list[str]] = {}
         for fr in files:
             kind = fr.result.data.get("kind")
             if fr.visible and kind and fr.path not in candidates.get(kind, []):
                 candidates.setdefault(str(kind), []).append(fr.path)
-        bctx = BackdoorContext(fs=target.fs, candidates=candidates, image_env=_image_env(target))
+        bctx = BackdoorContext(fs=target.fs, candidates=candidates,
+                               image_env=list(facts.environment.env),
+                               package_ownership=facts.ownership)
         skip: set[str] = getattr(self, "skip", set())
         checks = [c for c in CHECKS.values() if c.check_id not in skip]
         findings, errors = run_checks(bctx, checks)

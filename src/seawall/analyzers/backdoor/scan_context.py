@@ -62,6 +62,8 @@ class BackdoorContext:
     """kind (see :func:`candidate_kind`) -> paths visible in the final filesystem."""
     image_env: list[str] = field(default_factory=list)
     """``Env`` of the image config / container (``KEY=VALUE``)."""
+    package_ownership: PackageOwnership | None = None
+    """The scan's package ownership fact; None: read from :attr:`fs` on first need."""
 
     def info(self, path: str) -> FileInfo | None:
         """lstat, or None when missing."""
@@ -135,7 +137,9 @@ class BackdoorContext:
 
     @cached_property
     def ownership(self) -> PackageOwnership:
-        """Package-owned paths (dpkg/apk)."""
+        """Package-owned paths (dpkg/apk/rpm)."""
+        if self.package_ownership is not None:
+            return self.package_ownership
         return load_package_ownership(self.fs)
 
     def unowned(self, path: str) -> bool:

@@ -9,7 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from seawall import __version__
+from seawall._version import __version__
+from seawall.analyzers.misconfig.check_table import checks_for
 from seawall.analyzers.misconfig.checks_compose import ComposeService
 from seawall.analyzers.misconfig.controls import Control, load_controls
 from seawall.analyzers.misconfig.custom_rules import CustomRule, iter_custom, load_custom_rules
@@ -29,7 +30,7 @@ from seawall.analyzers.misconfig.k8s_model import (
 )
 from seawall.analyzers.misconfig.netpol_model import NetworkModel
 from seawall.analyzers.misconfig.rbac_model import RbacModel
-from seawall.analyzers.misconfig.registry import ScanSettings, Violation, checks_for
+from seawall.analyzers.misconfig.registry import ScanSettings, Violation
 from seawall.model.finding import Category, Finding, Location, Severity
 from seawall.model.report import Report, Stats, TargetInfo, ToolInfo
 from seawall.policy.exceptions import (

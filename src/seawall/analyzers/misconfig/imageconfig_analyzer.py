@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from seawall.analyzers.catalog import register_analyzer
 from seawall.analyzers.interface import AnalysisContext, Analyzer, AnalyzerResult, FileResult
+from seawall.analyzers.misconfig.check_table import checks_for
 from seawall.analyzers.misconfig.checks_image import ImageView
 from seawall.analyzers.misconfig.controls import load_controls
-from seawall.analyzers.misconfig.registry import ScanSettings, checks_for
+from seawall.analyzers.misconfig.registry import ScanSettings
 from seawall.model.finding import Finding, Location
 from seawall.model.report import ErrorEntry
 

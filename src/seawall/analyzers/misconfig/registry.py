@@ -1,5 +1,6 @@
 """Binds control IDs to check functions (no switch: each check module registers its
-functions with :func:`check` on import).
+functions with :func:`check` on import; :mod:`.all` imports them, and
+:func:`.check_table.checks_for` looks them up).
 
 A check is a function of one *subject* of its domain (a parsed Dockerfile, a
 workload, an RBAC subject's effective permissions, the cluster's network model ...)
@@ -13,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from seawall.component_registry import ComponentRegistry, import_submodules
+from seawall.component_registry import ComponentRegistry
 
 #: Domains and the subject type their checks receive.
 DOMAINS = {
@@ -89,25 +90,3 @@ def check(control_id: str, domain: str) -> Callable[[CheckFunction], CheckFuncti
         return func
 
     return deco
-
-
-_loaded = False
-
-
-def load_checks() -> ComponentRegistry[CheckBinding]:
-    """Import every check module of this package (they register on import)."""
-    global _loaded
-    if not _loaded:
-        _loaded = True
-        import_submodules("seawall.analyzers.misconfig")
-    return CHECKS
-
-
-_by_domain: dict[str, list[CheckBinding]] = {}
-
-
-def checks_for(domain: str) -> list[CheckBinding]:
-    """The registered checks of one domain, in registration order."""
-    if domain not in _by_domain:
-        _by_domain[domain] = [b for _, b in load_checks().items() if b.domain == domain]
-    return _by_domain[domain]

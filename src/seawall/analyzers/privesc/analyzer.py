@@ -15,6 +15,8 @@ import posixpath
 from typing import TYPE_CHECKING
 
 from seawall.analyzers.catalog import register_analyzer
+from seawall.analyzers.facts.environment import TargetEnvironment
+from seawall.analyzers.facts.target_facts import facts_for
 from seawall.analyzers.interface import (
     AnalysisContext,
     Analyzer,
@@ -174,7 +176,7 @@ class PrivescAnalyzer(Analyzer):
                  ctx: AnalysisContext) -> AnalyzerResult:
         """Visible files' findings, plus world-writable entries in PATH directories."""
         out = super().finalize(target, files, ctx)
-        path_dirs = _path_dirs(target)
+        path_dirs = _path_dirs(facts_for(target, ctx, self.facts).environment)
         for fr in files:
             ww = fr.result.data.get("world_writable")
             if not fr.visible or not ww:
@@ -193,18 +195,10 @@ class PrivescAnalyzer(Analyzer):
         return out
 
 
-def _path_dirs(target: Target) -> set[str]:
-    from seawall.sources.interface import Container, Image
-
-    env: list[object] = []
-    if isinstance(target, Image):
-        env = (target.config.get("config") or {}).get("Env") or []
-    elif isinstance(target, Container):
-        env = (target.inspect.get("Config") or {}).get("Env") or []
-    value = DEFAULT_PATH
-    for item in env:
-        if isinstance(item, str) and item.startswith("PATH="):
-            value = item[5:]
+def _path_dirs(environment: TargetEnvironment) -> set[str]:
+    value = environment.value("PATH")
+    if value is None:
+        value = DEFAULT_PATH
     dirs = {posixpath.normpath(d) for d in value.split(":") if d.startswith("/")}
     # usrmerge: /bin is /usr/bin on current Debian/Ubuntu, and the walk reports real paths
     dirs |= {"/usr" + d for d in dirs if d in ("/bin", "/sbin")}

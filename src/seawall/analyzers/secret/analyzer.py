@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from seawall.analyzers.catalog import register_analyzer
+from seawall.analyzers.facts.target_facts import FACT_OWNERSHIP, facts_for
 from seawall.analyzers.interface import (
     AnalysisContext,
     Analyzer,
@@ -32,11 +33,7 @@ from seawall.analyzers.secret.secret_findings import (
     findings_from_matches,
     mark_deleted,
 )
-from seawall.analyzers.secret.target_metadata import (
-    build_args,
-    scan_container_inspect,
-    scan_image_config,
-)
+from seawall.analyzers.secret.target_metadata import build_args, scan_environment
 from seawall.analyzers.secret.value_filters import mask
 from seawall.fs.interface import FileInfo
 from seawall.model.report import ErrorEntry
@@ -69,6 +66,7 @@ class SecretAnalyzer(Analyzer):
     name = "secret"
     version = "3"
     description = "Secrets in files, sensitive files, image Env/Labels/history, deleted layers"
+    facts = frozenset({FACT_OWNERSHIP})
 
     def __init__(self) -> None:
         self._setup(SecretConfig(), {})
@@ -183,10 +181,9 @@ class SecretAnalyzer(Analyzer):
         drop low-confidence findings in package-installed files (counted in
         ``data["package_files"]``); scan image config / container inspect; summarise
         skipped files."""
-        from seawall.sources.interface import Container, Image
-
         out = AnalyzerResult()
-        package_files = PackageFileFilter(target.fs, self.low_confidence)
+        facts = facts_for(target, ctx, self.facts)
+        package_files = PackageFileFilter(target.fs, self.low_confidence, facts.ownership)
         visible = {
             (f.rule_id, f.location.path, f.fingerprint_key)
             for fr in files if fr.visible for f in fr.result.findings
@@ -210,12 +207,11 @@ class SecretAnalyzer(Analyzer):
                     listed.append({"path": fr.path, "layer": fr.layer or "", "reason": reason})
                 if "limit" in str(reason):
                     out.errors.append(ErrorEntry("secret", f"{fr.path}: {reason}"))
-        if isinstance(target, Image):
-            out.findings += scan_image_config(self.engine, target.config)
-        elif isinstance(target, Container):
-            out.findings += scan_container_inspect(self.engine, target.inspect)
+        out.findings += scan_environment(self.engine, facts.environment)
         if not self.include_package_files:
             out.data["package_files"] = package_files.summary()
+            out.errors += [ErrorEntry("secret", f"package database: {message}")
+                           for message in facts.ownership.errors]
         out.data["skipped_counts"] = skipped
         out.data["skipped"] = listed
         return out

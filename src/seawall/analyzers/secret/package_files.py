@@ -27,11 +27,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from seawall.analyzers.package_ownership import PackageOwnership, load_package_ownership
+from seawall.analyzers.package_ownership import PackageOwnership
 from seawall.fs.interface import FileSystem
 from seawall.model.finding import Finding
 
@@ -67,19 +67,16 @@ the golang image, a JDK, Node's and Python's own libraries) when no package data
 lists their files."""
 
 
-def _with_digests(fs: FileSystem) -> PackageOwnership:
-    return load_package_ownership(fs, digests=True)
-
-
 @dataclass
 class PackageFileFilter:
-    """Decides, per finding, whether it sits in a file a package installed; loads the
-    package database of ``fs`` on first need only."""
+    """Decides, per finding, whether it sits in a file a package installed (the scan's
+    package ownership fact; dpkg's md5 sums are read on first need only)."""
 
     fs: FileSystem
     low_confidence: Collection[str]
     """Rule IDs of low-confidence rules (the only ones ever dropped)."""
-    loader: Callable[[FileSystem], PackageOwnership] = field(default=_with_digests)
+    ownership: PackageOwnership
+    """The target's package ownership."""
     dropped: Counter[str] = field(default_factory=Counter)
     """Dropped findings per rule ID."""
     reasons: Counter[str] = field(default_factory=Counter)
@@ -87,15 +84,7 @@ class PackageFileFilter:
     ``package-test-fixture``)."""
     kept_modified: int = 0
     """Low-confidence findings kept because their package file was edited."""
-    _ownership: PackageOwnership | None = None
     _unmodified: dict[str, bool] = field(default_factory=dict)
-
-    @property
-    def ownership(self) -> PackageOwnership:
-        """The target's package ownership (read once)."""
-        if self._ownership is None:
-            self._ownership = self.loader(self.fs)
-        return self._ownership
 
     def reason_to_drop(self, finding: Finding, visible: bool) -> str | None:
         """Why ``finding`` is dropped: ``package-test-fixture`` (any rule),
@@ -146,5 +135,5 @@ class PackageFileFilter:
             "by_rule": dict(sorted(self.dropped.items())),
             "by_reason": dict(sorted(self.reasons.items())),
             "kept_modified_package_files": self.kept_modified,
-            "package_database": bool(self._ownership and self._ownership.known),
+            "package_database": self.ownership.known,
         }

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
+from seawall.analyzers.facts.environment import TargetEnvironment
 from seawall.analyzers.secret.engine import SecretEngine, SecretMatch
 from seawall.analyzers.secret.secret_findings import findings_from_matches
 from seawall.analyzers.secret.value_filters import masked_evidence, shannon_entropy
@@ -23,16 +23,8 @@ _NOT_LITERAL = re.compile(r"^(?:|\$.*|/.*|.*\$\{.*|true|false|yes|no|on|off|none
                           re.IGNORECASE)
 
 
-def _env_items(env: Any) -> Iterator[tuple[str, str]]:
-    for item in env or []:
-        text = str(item)
-        yield text.split("=", 1)[0], text
-
-
-def _label_items(labels: Any) -> Iterator[tuple[str, str]]:
-    if isinstance(labels, Mapping):
-        for key, value in labels.items():
-            yield str(key), f"{key}={value}"
+#: How findings describe where a target's metadata came from.
+_WHERE = {"image": "image config", "container": "container"}
 
 
 def build_args(created_by: str) -> list[tuple[str, str]]:
@@ -50,32 +42,24 @@ def build_args(created_by: str) -> list[tuple[str, str]]:
     return out
 
 
-def history_layers(config: Mapping[str, Any]) -> list[tuple[int, str, str | None]]:
-    """(history index, created_by, diff_id of the layer it made or None) per step."""
-    diff_ids = list((config.get("rootfs") or {}).get("diff_ids") or [])
-    out = []
-    layer_i = 0
-    for i, h in enumerate(config.get("history") or []):
-        layer = None
-        if not h.get("empty_layer"):
-            layer = diff_ids[layer_i] if layer_i < len(diff_ids) else None
-            layer_i += 1
-        out.append((i, str(h.get("created_by") or ""), layer))
-    return out
-
-
-def scan_image_config(engine: SecretEngine, config: Mapping[str, Any]) -> list[Finding]:
-    """Findings in an OCI image config document."""
-    inner = config.get("config") or {}
-    out: list[Finding] = []
-    out += _scan_fields(engine, "image config Env", "Env", _env_items(inner.get("Env")))
-    out += _scan_fields(engine, "image config Labels", "Label", _label_items(inner.get("Labels")))
-    for i, created_by, layer in history_layers(config):
-        if not created_by:
+def scan_environment(engine: SecretEngine, environment: TargetEnvironment) -> list[Finding]:
+    """Findings in a target's ``Env``, ``Labels`` and build history (the environment
+    fact of an image config or a container's inspect document; nothing for other
+    targets)."""
+    where = _WHERE.get(environment.origin)
+    if where is None:
+        return []
+    env = ((item.split("=", 1)[0], item) for item in environment.env)
+    labels = ((key, f"{key}={value}") for key, value in environment.labels.items())
+    out = _scan_fields(engine, f"{where} Env", "Env", env)
+    out += _scan_fields(engine, f"{where} Labels", "Label", labels)
+    for step in environment.history:
+        if not step.created_by:
             continue
+        i, layer = step.index, step.layer
         # A build argument's secret is reported once, under the argument's name.
         in_args: set[str] = set()
-        for name, text in build_args(created_by):
+        for name, text in build_args(step.created_by):
             outcome = engine.scan_bytes(text.encode("utf-8", "replace"), config_style=True,
                                         sniff=False)
             in_args.update(m.secret for m in outcome.matches)
@@ -83,24 +67,16 @@ def scan_image_config(engine: SecretEngine, config: Mapping[str, Any]) -> list[F
                 outcome.matches, None, layer, resource=f"history[{i}]:BuildArg:{name}",
                 where=f"build argument {name} of image history step {i}",
             )
-        outcome = engine.scan_bytes(created_by.encode("utf-8", "replace"), config_style=True,
-                                    sniff=False)
+        outcome = engine.scan_bytes(step.created_by.encode("utf-8", "replace"),
+                                    config_style=True, sniff=False)
         out += findings_from_matches(
             [m for m in outcome.matches if m.secret not in in_args], None, layer,
             resource=f"history[{i}]", where=f"image history step {i} (created_by)")
-    return out
-
-
-def scan_container_inspect(engine: SecretEngine, inspect: Mapping[str, Any]) -> list[Finding]:
-    """Findings in a container's inspect document (``Config.Env``, ``Config.Labels``)."""
-    cfg = inspect.get("Config") or {}
-    name = str(inspect.get("Name") or inspect.get("Id") or "").lstrip("/")
-    out = _scan_fields(engine, "container Env", "Env", _env_items(cfg.get("Env")))
-    out += _scan_fields(engine, "container Labels", "Label", _label_items(cfg.get("Labels")))
-    if name:
+    if environment.container:
         out = [
             dataclasses.replace(
-                f, location=dataclasses.replace(f.location, container=name), id=""
+                f, location=dataclasses.replace(f.location, container=environment.container),
+                id="",
             )
             for f in out
         ]

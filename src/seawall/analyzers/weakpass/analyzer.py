@@ -26,7 +26,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+import seawall.analyzers.weakpass.services.all  # noqa: F401 - every built-in service registered
 from seawall.analyzers.catalog import register_analyzer
+from seawall.analyzers.facts.target_facts import facts_for
 from seawall.analyzers.interface import (
     AnalysisContext,
     Analyzer,
@@ -34,7 +36,6 @@ from seawall.analyzers.interface import (
     FileInput,
     FileResult,
 )
-from seawall.analyzers.weakpass import services as _services  # noqa: F401 - registers parsers
 from seawall.analyzers.weakpass.cracker import DictionaryCracker
 from seawall.analyzers.weakpass.credentials import Credential, DirectIssue, ParseOutcome
 from seawall.analyzers.weakpass.dictionary import (
@@ -46,7 +47,6 @@ from seawall.analyzers.weakpass.dictionary import (
     variants,
 )
 from seawall.analyzers.weakpass.environment import (
-    env_pairs,
     password_variables,
     passwordless_switches,
 )
@@ -163,7 +163,8 @@ class WeakpassAnalyzer(Analyzer):
                 cred = Credential.from_dict(d)
                 creds.setdefault(cred.key, (cred, fr.layer))
                 words.append(cred.service)
-        env, where = _target_env(target)
+        environment = facts_for(target, ctx, self.facts).environment
+        env, where = environment.pairs(), environment.origin
         base = self._base_list()
         shared = candidates_for(context_words(words))
         self._check_env(env, where, set(base) | set(shared), out)
@@ -230,7 +231,6 @@ class WeakpassAnalyzer(Analyzer):
                     SCOPE, f"{who}: {label} stopped after {result.tried} of {result.total} "
                     f"candidates (time budget {self._budget_text()})"))
 
-
     def _budget_text(self) -> str:
         parts = []
         if self.seconds_per_account is not None:
@@ -238,15 +238,3 @@ class WeakpassAnalyzer(Analyzer):
         if self.seconds_total is not None:
             parts.append(f"{self.seconds_total:g}s per scan, --weakpass-budget")
         return ", ".join(parts)
-
-
-def _target_env(target: Target) -> tuple[list[tuple[str, str]], str]:
-    from seawall.sources.interface import Container, Image
-
-    if isinstance(target, Image):
-        cfg = target.config.get("config") or {}
-        return env_pairs(cfg.get("Env") or []), "image"
-    if isinstance(target, Container):
-        cfg = target.inspect.get("Config") or {}
-        return env_pairs(cfg.get("Env") or []), "container"
-    return [], "target"

@@ -1,5 +1,2 @@
-"""One module per password store; each registers a ServiceParser on import."""
-
-from seawall.component_registry import import_submodules
-
-import_submodules(__name__)
+"""One module per password store; each registers a ServiceParser on import (all of
+them imported by :mod:`.all`)."""

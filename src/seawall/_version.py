@@ -1,0 +1,3 @@
+"""seawall's version (a leaf: imports nothing, so any module may import it)."""
+
+__version__ = "0.1.0"
