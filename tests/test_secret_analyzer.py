@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from seawall.analyzers.catalog import load_analyzers
+from seawall.analyzers.all import BUILTIN_ANALYZERS
 from seawall.analyzers.interface import AnalysisContext, AnalyzerResult, FileInput, FileResult
 from seawall.analyzers.secret.analyzer import SecretAnalyzer
 from seawall.analyzers.secret.secret_config import SecretConfigError
@@ -69,7 +69,7 @@ def tree(tmp_path: Path) -> Path:
 
 
 def test_registered_in_catalog() -> None:
-    assert load_analyzers().get("secret") is SecretAnalyzer
+    assert SecretAnalyzer in BUILTIN_ANALYZERS
 
 
 def test_sensitive_files_and_content(tree: Path) -> None:
