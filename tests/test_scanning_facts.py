@@ -15,12 +15,7 @@ import pytest
 
 import seawall
 from fs_image_builders import E, image_config, layer_tar, write_docker_archive
-from seawall.analyzers.facts.inventory import extract_inventory_files
 from seawall.analyzers.interface import AnalyzerResult, FileInput
-from seawall.analyzers.package_ownership import (
-    load_package_ownership,
-    ownership_from_inventory_files,
-)
 from seawall.analyzers.packages.package_format import FORMATS, PackageFormat, register_format
 from seawall.fs.interface import FileInfo
 from seawall.model.package import Package
@@ -72,6 +67,12 @@ def test_inventory_is_parsed_once_per_scan_and_cached_per_layer(tmp_path: Path) 
 def test_ownership_fact_is_the_package_database() -> None:
     """The ownership built from the inventory's per-file results equals reading the
     dpkg database directly."""
+    from seawall.analyzers.facts.inventory import extract_inventory_files
+    from seawall.analyzers.package_ownership import (
+        load_package_ownership,
+        ownership_from_inventory_files,
+    )
+
     target = seawall.open_rootfs(str(PACKAGE_FIXTURES / "rootfs-debian"))
     from_facts = ownership_from_inventory_files(extract_inventory_files(target), target.fs)
     direct = load_package_ownership(target.fs)
