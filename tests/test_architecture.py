@@ -165,6 +165,23 @@ def test_every_registering_module_is_listed_in_its_all_module() -> None:
                 grown.append((table, sorted(set(now) - set(before[table_module + "." + table]))))
         if sorted(app.commands) != commands:
             grown.append(("commands", sorted(set(app.commands) - set(commands))))
+        # Built-in analyzers are registered by seawall.analyzers.all itself: every
+        # Analyzer class of the package (fact extractors aside) must be in the table.
+        from seawall.analyzers.catalog import ANALYZERS
+        from seawall.analyzers.facts.inventory import InventoryExtractor
+        from seawall.analyzers.interface import Analyzer
+
+        def subclasses(cls):
+            for sub in cls.__subclasses__():
+                yield sub
+                yield from subclasses(sub)
+
+        for cls in subclasses(Analyzer):
+            if cls.__module__.startswith("seawall.") and cls is not InventoryExtractor \
+                    and getattr(cls, "name", None) \
+                    and (cls.name not in ANALYZERS or ANALYZERS.get(cls.name) is not cls) \
+                    and not cls.__abstractmethods__:
+                grown.append(("unregistered analyzer", cls.__name__))
         print(grown)
     """)
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,

@@ -1,5 +1,5 @@
-"""The table of in-process analyzers: built-ins register on import (all of them are
-imported by :mod:`seawall.analyzers.all`), third-party Python packages through the
+"""The table of in-process analyzers: the built-ins are registered by
+:mod:`seawall.analyzers.all`, third-party Python packages through the
 ``seawall.plugins`` entry point group."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ ANALYZERS: ComponentRegistry[type[Analyzer]] = ComponentRegistry("analyzer")
 
 
 def register_analyzer(cls: type[Analyzer]) -> type[Analyzer]:
-    """Class decorator for built-in analyzers."""
+    """Add an analyzer class to the table (usable as a class decorator)."""
     ANALYZERS.add(cls.name, cls)
     return cls
 

@@ -132,8 +132,9 @@ class AnalysisContext:
 class Analyzer(ABC):
     """Base class of every in-process scanner. Subclasses set the class variables,
     override :meth:`required` + :meth:`analyze_file` for per-file work and/or
-    :meth:`finalize` for whole-target work, and register with
-    :func:`seawall.analyzers.catalog.register_analyzer`."""
+    :meth:`finalize` for whole-target work, and are registered with
+    :func:`seawall.analyzers.catalog.register_analyzer` (built-ins: one line in
+    :mod:`seawall.analyzers.all`)."""
 
     name: ClassVar[str]
     """Scanner name used by ``--scanners`` (``secret``, ``vuln``, ``imageconfig``)."""

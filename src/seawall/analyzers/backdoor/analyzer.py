@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 import seawall.analyzers.backdoor.all  # noqa: F401 - every built-in check registered
 from seawall.analyzers.backdoor.check_registry import CHECKS, BackdoorCheck, finding_for
 from seawall.analyzers.backdoor.scan_context import BackdoorContext, candidate_kind
-from seawall.analyzers.catalog import register_analyzer
 from seawall.analyzers.facts.target_facts import FACT_OWNERSHIP, facts_for
 from seawall.analyzers.interface import (
     AnalysisContext,
@@ -67,7 +66,6 @@ def scan_filesystem(fs: FileSystem, image_env: list[str] | None = None) -> list[
     return run_checks(ctx)[0]
 
 
-@register_analyzer
 class BackdoorAnalyzer(Analyzer):
     """Persistence and backdoor checks (cron, shell rc, systemd, sshd, PAM, accounts,
     rootkits, kernel modules, Python start-up, hooks...)."""

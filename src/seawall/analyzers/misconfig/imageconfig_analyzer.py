@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from seawall.analyzers.catalog import register_analyzer
 from seawall.analyzers.interface import AnalysisContext, Analyzer, AnalyzerResult, FileResult
 from seawall.analyzers.misconfig.check_table import checks_for
 from seawall.analyzers.misconfig.checks_image import ImageView
@@ -33,7 +32,6 @@ def image_findings(view: ImageView, settings: ScanSettings | None = None) -> lis
     return out
 
 
-@register_analyzer
 class ImageConfigAnalyzer(Analyzer):
     """CIS Docker section 4 / dockle-style checks of a built image."""
 

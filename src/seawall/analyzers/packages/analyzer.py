@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from seawall.analyzers.catalog import register_analyzer
 from seawall.analyzers.facts.target_facts import FACT_INVENTORY, facts_for
 from seawall.analyzers.interface import AnalysisContext, Analyzer, AnalyzerResult, FileResult
 from seawall.analyzers.packages.os_eol import eol_finding, eol_status
@@ -15,7 +14,6 @@ if TYPE_CHECKING:
     from seawall.sources.interface import Target
 
 
-@register_analyzer
 class PackagesAnalyzer(Analyzer):
     """Inventory of installed OS and language packages (the SBOM of a target)."""
 

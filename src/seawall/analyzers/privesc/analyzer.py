@@ -14,7 +14,6 @@ from __future__ import annotations
 import posixpath
 from typing import TYPE_CHECKING
 
-from seawall.analyzers.catalog import register_analyzer
 from seawall.analyzers.facts.environment import TargetEnvironment
 from seawall.analyzers.facts.target_facts import facts_for
 from seawall.analyzers.interface import (
@@ -48,7 +47,6 @@ def _is_sudoers(path: str) -> bool:
     return path == "/etc/sudoers" or path.startswith("/etc/sudoers.d/")
 
 
-@register_analyzer
 class PrivescAnalyzer(Analyzer):
     """Privilege-escalation paths inside the filesystem."""
 

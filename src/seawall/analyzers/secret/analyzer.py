@@ -15,7 +15,6 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from seawall.analyzers.catalog import register_analyzer
 from seawall.analyzers.facts.target_facts import FACT_OWNERSHIP, facts_for
 from seawall.analyzers.interface import (
     AnalysisContext,
@@ -58,7 +57,6 @@ def _any_of(patterns: Iterable[re.Pattern[str]]) -> re.Pattern[str] | None:
         return None
 
 
-@register_analyzer
 class SecretAnalyzer(Analyzer):
     """Finds credentials by rule (keywords + bounded regex), sensitive files by path,
     and secrets in image/container metadata."""

@@ -6,7 +6,6 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from seawall.analyzers.catalog import register_analyzer
 from seawall.analyzers.facts.target_facts import FACT_INVENTORY, facts_for
 from seawall.analyzers.interface import AnalysisContext, Analyzer, AnalyzerResult, FileResult
 from seawall.analyzers.vuln.database_match import SCOPE, match_with_database
@@ -19,7 +18,6 @@ if TYPE_CHECKING:
 _TRUE = ("1", "true", "yes", "on")
 
 
-@register_analyzer
 class VulnAnalyzer(Analyzer):
     """Known vulnerabilities of installed OS and language packages."""
 

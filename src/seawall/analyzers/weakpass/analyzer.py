@@ -27,7 +27,6 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import seawall.analyzers.weakpass.services.all  # noqa: F401 - every built-in service registered
-from seawall.analyzers.catalog import register_analyzer
 from seawall.analyzers.facts.target_facts import facts_for
 from seawall.analyzers.interface import (
     AnalysisContext,
@@ -76,7 +75,6 @@ TOP_VARIANTS, TOP_COMMON = 12, 80
 SECONDS_TOTAL = 1.0
 
 
-@register_analyzer
 class WeakpassAnalyzer(Analyzer):
     """Offline dictionary attack on every password store we can read."""
 
