@@ -72,6 +72,7 @@ class PackageOwnership:
     errors: list[str] = field(default_factory=list)
     """Package database files that exist but could not be read."""
     digests_loaded: bool = False
+    """True once :attr:`digests` holds what dpkg recorded."""
 
     def owns(self, path: str) -> bool:
         """Was ``path`` installed by a package? (False when unknown.)"""
@@ -79,10 +80,8 @@ class PackageOwnership:
 
     def recorded_digest(self, path: str) -> str | None:
         """The md5 dpkg recorded for ``path`` at install time, if any."""
-        if not self.digests_loaded:
-            self.digests_loaded = True
-            if self.fs is not None:
-                _load_dpkg_digests(self.fs, self)
+        if not self.digests_loaded and self.fs is not None:
+            _load_dpkg_digests(self.fs, self)
         return self.digests.get(canonical(path))
 
     def unmodified(self, fs: FileSystem, path: str) -> bool:
@@ -154,7 +153,6 @@ def _load_dpkg(fs: FileSystem, out: PackageOwnership) -> None:
 
 
 def _load_dpkg_digests(fs: FileSystem, out: PackageOwnership) -> None:
-    out.digests_loaded = True
     for directory in (INFO_DIR.rstrip("/"), STATUS_D.rstrip("/")):
         for name in _listdir(fs, directory):
             if name.endswith(".md5sums"):
@@ -168,6 +166,7 @@ def _load_dpkg_digests(fs: FileSystem, out: PackageOwnership) -> None:
             parts = line.split()
             if len(parts) >= 2 and parts[0].startswith("/") and len(parts[1]) == 32:
                 out.digests[canonical(parts[0])] = parts[1]
+    out.digests_loaded = True
 
 
 def _load_apk(fs: FileSystem, out: PackageOwnership) -> None:
