@@ -10,12 +10,14 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
 import seawall
 from fs_image_builders import E, image_config, layer_tar, write_docker_archive
-from seawall.analyzers.interface import AnalyzerResult, FileInput
+from seawall.analyzers.catalog import ANALYZERS, register_analyzer
+from seawall.analyzers.interface import Analyzer, AnalyzerResult, FileInput
 from seawall.analyzers.packages.package_format import FORMATS, PackageFormat, register_format
 from seawall.fs.interface import FileInfo
 from seawall.model.package import Package
@@ -139,3 +141,27 @@ def test_every_analyzer_reads_the_one_environment_fact(
     # secret: the AWS secret key in Env, located as image config metadata
     aws = [f for f in report.findings if f.rule_id.startswith("SW-SEC-AWS")]
     assert aws and all(f.location.resource == "Env:AWS_SECRET_ACCESS_KEY" for f in aws), aws
+
+
+class _UnknownFactAnalyzer(Analyzer):
+    """Asks for a fact nobody gathers (a third-party analyzer's mistake)."""
+
+    name: ClassVar[str] = "test-facts-unknown"
+    default_enabled: ClassVar[bool] = False
+    facts: ClassVar[frozenset[str]] = frozenset({"horoscope"})
+
+
+if _UnknownFactAnalyzer.name not in ANALYZERS:
+    register_analyzer(_UnknownFactAnalyzer)
+
+
+def test_an_unknown_fact_fails_only_the_analyzer_that_asked(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    (root / "app").mkdir(parents=True)
+    token = "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"
+    (root / "app" / "token.env").write_text(f"GITHUB_TOKEN={token}\n")
+    options = ScanOptions(scanners=("test-facts-unknown", "secret"), use_cache=False)
+    outcome = ScanDriver(options).scan(seawall.open_rootfs(str(root)))
+    assert outcome.failures == ["analyzer:test-facts-unknown"]
+    assert any("horoscope" in e.message for e in outcome.report.errors)
+    assert [f.rule_id for f in outcome.report.findings] == ["SW-SEC-GITHUB-001"]

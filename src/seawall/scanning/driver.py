@@ -23,7 +23,12 @@ from dataclasses import dataclass, field, replace
 
 from seawall._version import __version__
 from seawall.analyzers.facts.inventory import InventoryExtractor
-from seawall.analyzers.facts.target_facts import NEEDS_INVENTORY_WALK, TargetFacts, gather_facts
+from seawall.analyzers.facts.target_facts import (
+    KNOWN_FACTS,
+    NEEDS_INVENTORY_WALK,
+    TargetFacts,
+    gather_facts,
+)
 from seawall.analyzers.interface import AnalysisContext, Analyzer, AnalyzerResult, FileResult
 from seawall.fs.interface import FileSystem
 from seawall.model.finding import SUBJECT_KEY, Finding
@@ -108,6 +113,13 @@ class ScanDriver:
         errors = [ErrorEntry(f"analyzer:{name}", why) for name, why in broken]
         failures = {f"analyzer:{name}" for name, _ in broken}
         needed = {fact for a in analyzers for fact in a.facts}
+        for analyzer in analyzers:
+            unknown = sorted(set(analyzer.facts) - KNOWN_FACTS)
+            if unknown:
+                errors.append(ErrorEntry(f"analyzer:{analyzer.name}",
+                                         f"asks for unknown facts: {', '.join(unknown)}"))
+                failures.add(f"analyzer:{analyzer.name}")
+        needed &= KNOWN_FACTS
         extractors: list[Analyzer] = []
         if needed & NEEDS_INVENTORY_WALK:
             extractors.append(InventoryExtractor())

@@ -95,13 +95,6 @@ class InventoryExtractor(Analyzer):
                 data={DATA_PARSE_FAILED: fmt.name},
             )
 
-    def finalize(
-        self, target: Target, files: list[FileResult], ctx: AnalysisContext
-    ) -> AnalyzerResult:
-        """The merged inventory as a result (packages and errors)."""
-        inventory = build_inventory(target, files)
-        return AnalyzerResult(packages=inventory.packages, errors=inventory.errors)
-
 
 def build_inventory(target: Target, files: list[FileResult]) -> Inventory:
     """Merge the extractor's per-file results (every layer's, tagged visible or not)
