@@ -22,7 +22,7 @@ import pytest
 
 from fs_image_builders import E, image_config, layer_tar, write_docker_archive
 
-RUNS = 12
+RUNS = 10
 """Runs per test: the old race lost analyzers in ~5 of 6 runs."""
 
 AWS_KEY_FILE = (
