@@ -18,17 +18,21 @@ from seawall.analyzers.catalog import (
     register_entry_point_analyzers,
 )
 from seawall.analyzers.malware.analyzer import MalwareAnalyzer
+from seawall.analyzers.misconfig.config_files_analyzer import ConfigFilesAnalyzer
 from seawall.analyzers.misconfig.imageconfig_analyzer import ImageConfigAnalyzer
 from seawall.analyzers.packages.analyzer import PackagesAnalyzer
 from seawall.analyzers.privesc.analyzer import PrivescAnalyzer
 from seawall.analyzers.secret.analyzer import SecretAnalyzer
 from seawall.analyzers.vuln.analyzer import VulnAnalyzer
+from seawall.analyzers.vuln.sbom_analyzer import SbomVulnAnalyzer
 from seawall.analyzers.weakpass.analyzer import WeakpassAnalyzer
 
 BUILTIN_ANALYZERS = (
     ImageConfigAnalyzer,
+    ConfigFilesAnalyzer,
     PackagesAnalyzer,
     VulnAnalyzer,
+    SbomVulnAnalyzer,
     BackdoorAnalyzer,
     MalwareAnalyzer,
     PrivescAnalyzer,

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from seawall.analyzers.catalog import register_analyzer
 from seawall.analyzers.interface import AnalysisContext, Analyzer, AnalyzerResult, FileResult
 from seawall.analyzers.misconfig.documents import DEFAULT_MAX_FILE_BYTES, DocumentReader
 from seawall.analyzers.misconfig.engine import ConfigScanner, ConfigScanOptions
@@ -32,7 +31,6 @@ def _strings(value: Any) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
-@register_analyzer
 class ConfigFilesAnalyzer(Analyzer):
     """Dockerfiles, Kubernetes manifests and compose files given as paths."""
 

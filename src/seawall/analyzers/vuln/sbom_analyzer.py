@@ -13,7 +13,6 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from seawall.analyzers.catalog import register_analyzer
 from seawall.analyzers.interface import AnalysisContext, Analyzer, AnalyzerResult, FileResult
 from seawall.analyzers.vuln.database_match import SCOPE, match_with_database
 from seawall.analyzers.vuln.matching.matcher import MatchOptions
@@ -25,7 +24,6 @@ if TYPE_CHECKING:
 _TRUE = ("1", "true", "yes", "on")
 
 
-@register_analyzer
 class SbomVulnAnalyzer(Analyzer):
     """Known vulnerabilities of the packages an SBOM lists."""
 
