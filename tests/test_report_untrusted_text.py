@@ -20,7 +20,8 @@ import pytest
 
 from seawall.model.finding import Category, Finding, Location, PackageRef, Severity
 from seawall.model.report import ErrorEntry, Report, TargetInfo
-from seawall.report.interface import RenderOptions, get_renderer
+from seawall.report.interface import RenderOptions
+from seawall.report.renderer_table import get_renderer
 from seawall.report.untrusted_text import VisibleLogFormatter, visible
 
 OSC_TITLE = "\x1b]0;pwned\x07"
