@@ -192,16 +192,11 @@ class ScanDriver:
     def _gather_facts(
         target: Target, needed: set[str], extractors: list[Analyzer], collected: _Collected
     ) -> TargetFacts:
-        """The scan's facts from the extractors' per-file results; a fact whose
-        extractor failed on some file (or whose layer walk failed) is missing."""
+        """The scan's facts from the extractors' per-file results. (A walk that failed
+        part-way is already a failure of its layer or of the target: the facts built
+        from it are not marked missing a second time.)"""
         files = [fr for e in extractors for fr in collected.files.get(e.name, [])]
-        facts = gather_facts(target, needed, files)
-        walk_failed = any(f"analyzer:{e.name}" in collected.failures for e in extractors) or any(
-            f.startswith(("layer:", "target")) for f in collected.failures
-        )
-        if walk_failed:
-            facts.missing |= needed & NEEDS_INVENTORY_WALK
-        return facts
+        return gather_facts(target, needed, files)
 
     # -- per-file phase -------------------------------------------------------------
 
