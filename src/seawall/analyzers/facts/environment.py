@@ -84,20 +84,29 @@ def _labels(labels: Any) -> dict[str, str]:
     return {str(k): str(v) for k, v in labels.items()}
 
 
+def image_environment(config: Mapping[str, Any]) -> TargetEnvironment:
+    """The environment an OCI image config document sets (``config.Env``,
+    ``config.Labels``, ``history``)."""
+    inner = config.get("config") or {}
+    return TargetEnvironment("image", _strings(inner.get("Env")), _labels(inner.get("Labels")),
+                             history_steps(config))
+
+
+def container_environment(inspect: Mapping[str, Any]) -> TargetEnvironment:
+    """The environment of a container's inspect document (``Config.Env``,
+    ``Config.Labels``, ``Name``)."""
+    inner = inspect.get("Config") or {}
+    name = str(inspect.get("Name") or inspect.get("Id") or "").lstrip("/")
+    return TargetEnvironment("container", _strings(inner.get("Env")),
+                             _labels(inner.get("Labels")), container=name or None)
+
+
 def target_environment(target: Target) -> TargetEnvironment:
-    """The environment of an image (config ``Env``/``Labels``/``history``), a container
-    (inspect ``Config.Env``/``Config.Labels``), or nothing for other targets."""
+    """The environment of an image, a container, or nothing for other targets."""
     from seawall.sources.interface import Container, Image
 
     if isinstance(target, Image):
-        config = target.config
-        inner = config.get("config") or {}
-        return TargetEnvironment("image", _strings(inner.get("Env")), _labels(inner.get("Labels")),
-                                 history_steps(config))
+        return image_environment(target.config)
     if isinstance(target, Container):
-        inspect = target.inspect
-        inner = inspect.get("Config") or {}
-        name = str(inspect.get("Name") or inspect.get("Id") or "").lstrip("/")
-        return TargetEnvironment("container", _strings(inner.get("Env")),
-                                 _labels(inner.get("Labels")), container=name or None)
+        return container_environment(target.inspect)
     return TargetEnvironment()

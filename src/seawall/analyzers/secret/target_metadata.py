@@ -7,9 +7,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 
-from seawall.analyzers.facts.environment import TargetEnvironment
+from seawall.analyzers.facts.environment import (
+    TargetEnvironment,
+    container_environment,
+    image_environment,
+)
 from seawall.analyzers.secret.engine import SecretEngine, SecretMatch
 from seawall.analyzers.secret.secret_findings import findings_from_matches
 from seawall.analyzers.secret.value_filters import masked_evidence, shannon_entropy
@@ -81,6 +86,17 @@ def scan_environment(engine: SecretEngine, environment: TargetEnvironment) -> li
             for f in out
         ]
     return out
+
+
+def scan_image_config(engine: SecretEngine, config: Mapping[str, Any]) -> list[Finding]:
+    """Findings in an OCI image config document (SDK and tests; scans read the
+    environment fact)."""
+    return scan_environment(engine, image_environment(config))
+
+
+def scan_container_inspect(engine: SecretEngine, inspect: Mapping[str, Any]) -> list[Finding]:
+    """Findings in a container's inspect document (SDK and tests)."""
+    return scan_environment(engine, container_environment(inspect))
 
 
 def _scan_fields(
