@@ -101,7 +101,7 @@ def test_one_bad_image_does_not_hide_the_good_one(
     bad = tmp_path / "bad.tar"
     bad.write_bytes(b"not a tar at all")
     out = seawall("image", f"docker-archive:{good}", f"docker-archive:{bad}",
-                  "--scanners", "secret", "-f", "json", "--jobs", jobs, env=cache_env)
+                  "--scanners", "secret", "-f", "json", "--jobs", jobs, "-q", env=cache_env)
     assert out.returncode == 2
     reports = json.loads(out.stdout)
     reports = reports if isinstance(reports, list) else [reports]
