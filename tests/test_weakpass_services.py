@@ -9,6 +9,7 @@ import json
 import os
 import sqlite3
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -202,3 +203,32 @@ def test_binary_database_scans_and_truncation() -> None:
         "/var/lib/postgresql/15/main/global/1260",
         b"\0" * 8 + b"webapp" + b"\0" * 58 + b"\x01\x01" + b"md5" + b"a" * 32 + b"\0md5zz")
     assert [(c.account, c.scheme) for c in pg.credentials] == [("webapp", "postgres-md5")]
+
+
+def test_budget_cut_is_a_note_not_an_incomplete_scan(tmp_path: Path) -> None:
+    """A strong password is never in the dictionary: with the default budget the check
+    stops early. That is how far a bounded check went, not a place the scan could not
+    look: exit 0 (complete), and the JSON report and the table carry a note."""
+    root = tmp_path / "root"
+    (root / "etc").mkdir(parents=True)
+    (root / "etc" / "passwd").write_text("root:x:0:0:root:/root:/bin/bash\n"
+                                         "alice:x:1000:1000::/home/alice:/bin/bash\n")
+    (root / "etc" / "shadow").write_text(
+        "root:*:19000:0:99999:7:::\n"
+        "alice:$6$abcdefgh$I5d1SNz.BVFKMrdJMVGieNL/bufIoL0xgTVkIGI/UbFfOanUwSf2o51DLWveIw14"
+        "OCGNL3tSbtOBn9fGCwPhz.:19000:0:99999:7:::\n")
+    env = {**os.environ, "SEAWALL_CACHE_DIR": str(tmp_path / "cache")}
+    cmd = [sys.executable, "-c", "from seawall.cli import main; main()", "rootfs", str(root),
+           "--scanners", "weakpass", "--weakpass-budget", "0.2", "--fail-on", "low"]
+    out = subprocess.run([*cmd, "-f", "json"], capture_output=True, text=True, env=env,
+                         timeout=300, check=False)
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert report["complete"] is True and report["errors"] == []
+    assert report["findings"] == []
+    [note] = report["notes"]
+    assert note["scope"] == "analyzer:weakpass" and "'alice'" in note["message"]
+    assert "stopped after" in note["message"]
+    table = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300,
+                           check=False)
+    assert table.returncode == 0 and "notes (1" in table.stdout

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar
 from seawall.fs.interface import FileInfo, FileSystem
 from seawall.model.finding import Finding
 from seawall.model.package import Package
-from seawall.model.report import ErrorEntry
+from seawall.model.report import CoverageNote, ErrorEntry
 
 if TYPE_CHECKING:
     from seawall.analyzers.facts.target_facts import TargetFacts
@@ -68,12 +68,16 @@ class AnalyzerResult:
     target_extra: dict[str, Any] = field(default_factory=dict)
     """From :meth:`Analyzer.finalize` only: facts about the whole target that the
     report's ``target`` object carries (``seawall config``'s file and object counts)."""
+    notes: list[CoverageNote] = field(default_factory=list)
+    """From :meth:`Analyzer.finalize` only: checks that stopped at a bounded effort
+    (reported, but the scan is still complete)."""
 
     def extend(self, other: AnalyzerResult) -> None:
         """Append another result's lists and merge its data."""
         self.findings.extend(other.findings)
         self.packages.extend(other.packages)
         self.errors.extend(other.errors)
+        self.notes.extend(other.notes)
         self.data.update(other.data)
 
     def is_empty(self) -> bool:

@@ -98,6 +98,22 @@ class ErrorEntry:
         return {"scope": self.scope, "message": self.message}
 
 
+@dataclass(frozen=True)
+class CoverageNote:
+    """A check that ran with a bounded effort and stopped short (a weak-password
+    dictionary cut by its time budget). Not a failure: the scan looked everywhere it
+    was asked to, and the note says how far one check went."""
+
+    scope: str
+    """The analyzer or plugin (``analyzer:weakpass``)."""
+    message: str
+    """One line: what was limited, how far it got, which knob widens it."""
+
+    def to_dict(self) -> dict[str, str]:
+        """JSON form."""
+        return {"scope": self.scope, "message": self.message}
+
+
 @dataclass
 class Stats:
     """How much work the scan did."""
@@ -123,6 +139,8 @@ class Report:
     stats: Stats = field(default_factory=Stats)
     suppressed: list[Finding] = field(default_factory=list)
     """Findings hidden by ignore files, VEX, baselines or inline exceptions."""
+    notes: list[CoverageNote] = field(default_factory=list)
+    """Checks that stopped at a bounded effort (not failures: see CoverageNote)."""
 
     @property
     def complete(self) -> bool:
@@ -141,6 +159,7 @@ class Report:
             "findings": [f.to_dict() for f in sorted(self.findings, key=Finding.sort_key)],
             "errors": [e.to_dict() for e in self.errors],
             "complete": self.complete,
+            "notes": [n.to_dict() for n in self.notes],
             "stats": self.stats.to_dict(),
         }
         if self.suppressed:
@@ -168,4 +187,7 @@ class Report:
                 bytes=int(stats.get("bytes", 0)),
             ),
             suppressed=[Finding.from_dict(f) for f in data.get("suppressed") or []],
+            notes=[
+                CoverageNote(str(n["scope"]), str(n["message"])) for n in data.get("notes") or []
+            ],
         )

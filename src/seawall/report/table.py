@@ -225,4 +225,10 @@ class TableRenderer(Renderer):
                     row.append(Text(truncate(_package(f), PACKAGE_MAX * 2)))
                 table.add_row(*row)
             console.print(table)
+        if report.notes:
+            console.print(Text(f"  notes ({len(report.notes)}, checks stopped at their budget):",
+                               style="dim"))
+            for n in report.notes:
+                console.print(Text(f"    {visible(n.scope)}: {visible(n.message)}", style="dim"),
+                              soft_wrap=True)
         console.print()

@@ -155,6 +155,7 @@ class ScanDriver:
             report.findings.extend(result.findings)
             report.packages.extend(result.packages)
             report.target.extra.update(result.target_extra)
+            report.notes.extend(result.notes)
             errors += result.errors
         progress.end()
         errors += ctx.errors

@@ -58,7 +58,7 @@ from seawall.analyzers.weakpass.findings import (
 from seawall.analyzers.weakpass.service_parser import SERVICE_PARSERS, ServiceParser
 from seawall.analyzers.weakpass.verifiers import scheme_label
 from seawall.fs.interface import FileInfo
-from seawall.model.report import ErrorEntry
+from seawall.model.report import CoverageNote, ErrorEntry
 
 if TYPE_CHECKING:
     from seawall.sources.interface import Target
@@ -225,7 +225,9 @@ class WeakpassAnalyzer(Analyzer):
                 out.findings.append(cracked_finding(cred, result.password, label, layer,
                                                     self.show_secrets))
             elif result.limit < result.total:
-                out.errors.append(ErrorEntry(
+                # A dictionary attack is bounded by nature: a cut is how far the check
+                # went, not a place the scan could not look (a note, not an error).
+                out.notes.append(CoverageNote(
                     SCOPE, f"{who}: {label} stopped after {result.tried} of {result.total} "
                     f"candidates (time budget {self._budget_text()})"))
 
