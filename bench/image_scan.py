@@ -25,7 +25,6 @@ figures move between runs, which is why both programs are measured in the same r
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
@@ -34,14 +33,13 @@ from collections import Counter
 from pathlib import Path
 
 from image_workload import (
-    DEFAULT_IMAGES,
     SEAWALL,
     TRIVY_OFFLINE,
     Timing,
     child_env,
     fail,
-    lab_archives,
     timed_run,
+    workload_from_arguments,
 )
 from peers import peer_binary, peer_version
 
@@ -81,16 +79,7 @@ def _summary(program: str, out: Path) -> str:
 
 def main() -> None:
     """Measure both programs on every image; print times, findings and the ratio."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lab-dir", type=Path,
-                        default=Path(os.environ.get("SEAWALL_LAB_DIR", "/tmp/seawall-lab")))
-    parser.add_argument("--images", default=",".join(DEFAULT_IMAGES))
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-    images = lab_archives(args.lab_dir, args.images.split(","))
-    if not images:
-        raise SystemExit(f"no lab docker-archive exports under {args.lab_dir}/archives "
-                         "(run scripts/lab.sh up)")
+    images, repeat = workload_from_arguments(__doc__.splitlines()[0])
     env = child_env()
     print(f"peer: {peer_version('trivy')}")
     timings = {(p, i): Timing() for p in PROGRAMS for i in images}
@@ -105,7 +94,7 @@ def main() -> None:
         first = next(iter(images.values()))  # untimed: fills the bytecode cache
         timed_run(_command("seawall", first, work / "warm.json", work / "warm", db_dir), env,
                   Timing())
-        for round_no in range(args.repeat):
+        for round_no in range(repeat):
             for name, image in images.items():
                 order = PROGRAMS if round_no % 2 == 0 else PROGRAMS[::-1]
                 for program in order:
@@ -132,9 +121,9 @@ def main() -> None:
     for (program, name), text in summaries.items():
         print(f"  {name} {program}: {text}")
     print(f"cpu ratio: {cpu['seawall'] / cpu['trivy']:.3f} (seawall / trivy, CPU seconds "
-          f"over {len(images)} images, median of {args.repeat})")
+          f"over {len(images)} images, median of {repeat})")
     print(f"ratio: {wall['seawall'] / wall['trivy']:.3f} (seawall / trivy, wall seconds over "
-          f"{len(images)} images, median of {args.repeat}; goal <= 1.0)")
+          f"{len(images)} images, median of {repeat}; goal <= 1.0)")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ shell would make every run recompile the sources), after one untimed warm-up run
 
 from __future__ import annotations
 
+import argparse
 import os
 import resource
 import statistics
@@ -46,6 +47,22 @@ class Timing:
     def cpu_s(self) -> float:
         """Median CPU seconds (user + system, children included)."""
         return statistics.median(self.cpu)
+
+
+def workload_from_arguments(description: str) -> tuple[dict[str, Path], int]:
+    """Parse ``--lab-dir --images --repeat`` and return the lab archives to scan and the
+    repeat count; exits with a one-line reason when the lab has none of them."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--lab-dir", type=Path,
+                        default=Path(os.environ.get("SEAWALL_LAB_DIR", "/tmp/seawall-lab")))
+    parser.add_argument("--images", default=",".join(DEFAULT_IMAGES))
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    images = lab_archives(args.lab_dir, args.images.split(","))
+    if not images:
+        raise SystemExit(f"no lab docker-archive exports under {args.lab_dir}/archives "
+                         "(run scripts/lab.sh up)")
+    return images, int(args.repeat)
 
 
 def lab_archives(lab_dir: Path, names: Sequence[str]) -> dict[str, Path]:

@@ -23,9 +23,7 @@ both figures move between runs, which is why every program is measured in the sa
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import shutil
 import tempfile
 from collections import defaultdict
@@ -33,14 +31,13 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote
 
 from image_workload import (
-    DEFAULT_IMAGES,
     SEAWALL,
     TRIVY_OFFLINE,
     Timing,
     child_env,
     fail,
-    lab_archives,
     timed_run,
+    workload_from_arguments,
 )
 from peers import peer_binary, peer_version
 
@@ -116,16 +113,7 @@ def _short(items: list[tuple[str, str]], n: int = 4) -> str:
 
 def main() -> None:
     """Measure every program on every image; print times, package diffs, the ratio."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lab-dir", type=Path,
-                        default=Path(os.environ.get("SEAWALL_LAB_DIR", "/tmp/seawall-lab")))
-    parser.add_argument("--images", default=",".join(DEFAULT_IMAGES))
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-    images = lab_archives(args.lab_dir, args.images.split(","))
-    if not images:
-        raise SystemExit(f"no lab docker-archive exports under {args.lab_dir}/archives "
-                         "(run scripts/lab.sh up)")
+    images, repeat = workload_from_arguments(__doc__.splitlines()[0])
     env = child_env({"SYFT_CHECK_FOR_APP_UPDATE": "false"})
     print(f"peers: {peer_version('trivy')}; {peer_version('syft')}")
     timings = {(p, i): Timing() for p in PROGRAMS for i in images}
@@ -134,7 +122,7 @@ def main() -> None:
         work = Path(tmp)
         first = next(iter(images.values()))  # untimed: fills the bytecode cache
         timed_run(_command("seawall", first, work / "warm.json", work / "warm"), env, Timing())
-        for round_no in range(args.repeat):
+        for round_no in range(repeat):
             for name, image in images.items():
                 sets: dict[str, PackageSet] = {}
                 order = PROGRAMS if round_no % 2 == 0 else PROGRAMS[::-1]
@@ -163,9 +151,9 @@ def main() -> None:
     fastest = min(("trivy", "syft"), key=lambda p: wall[p])
     fastest_cpu = min(("trivy", "syft"), key=lambda p: cpu[p])
     print(f"cpu ratio: {cpu['seawall'] / cpu[fastest_cpu]:.3f} (seawall / {fastest_cpu}, "
-          f"CPU seconds over {len(images)} images, median of {args.repeat})")
+          f"CPU seconds over {len(images)} images, median of {repeat})")
     print(f"ratio: {wall['seawall'] / wall[fastest]:.3f} (seawall / {fastest}, wall seconds "
-          f"over {len(images)} images, median of {args.repeat}; goal <= 1.0)")
+          f"over {len(images)} images, median of {repeat}; goal <= 1.0)")
 
 
 if __name__ == "__main__":
