@@ -41,7 +41,7 @@ class RuleFileError(InputError):
     """A rule file that cannot be loaded; the message starts with ``file:line:``."""
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """SafeLoader that records each mapping's line as ``__line__``."""
 
 
