@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from seawall.detect.event import EventSchema, Extractor, FieldSpec, FieldType
+from seawall.detect.k8s_audit_workload_controls import workload_violations
 
 SOURCE = "k8s_audit"
 
@@ -324,6 +325,9 @@ def build_schema() -> EventSchema:
                _role_rule_items("verbs")),
         _plain("ka.req.role.rules.resources", SL, "resources of all rules of the requested role",
                _role_rule_items("resources")),
+        _plain("ka.req.workload.violations", SL,
+               "ids of the misconfig workload controls (SW-K8S-*) the request object violates",
+               workload_violations),
         _plain("ka.req.role.rules.apigroups", SL, "API groups of the requested role's rules",
                _role_rule_items("apiGroups")),
     ]:

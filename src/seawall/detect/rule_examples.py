@@ -13,7 +13,7 @@ from typing import Any
 from seawall.detect.engine import DetectionEngine
 from seawall.detect.k8s_audit_reader import AuditEventDecoder
 from seawall.detect.rule import Rule
-from seawall.detect.rule_loader import RuleSet
+from seawall.detect.rule_loader import RuleFileError, RuleSet, load_rule_set
 
 _BASE_TIME = 1_767_225_600  # 2026-01-01T00:00:00Z
 
@@ -61,8 +61,20 @@ def _fires(rule_set: RuleSet, rule: Rule, example: Any) -> bool:
 
 
 def run_examples(rule_set: RuleSet, rule: Rule) -> list[ExampleFailure]:
-    """The examples of ``rule`` that fail (empty when all pass)."""
+    """The examples of ``rule`` that fail (empty when all pass). A rule that is off
+    until tuned carries ``examples.tuning`` (list/macro items) applied for its examples."""
     failures: list[ExampleFailure] = []
+    tuning = rule.examples.get("tuning")
+    if tuning:
+        try:
+            tuned = load_rule_set(rule_set.files, builtin=False, extra_items=tuning,
+                                  extra_origin=f"{rule.origin} examples.tuning")
+        except RuleFileError as exc:
+            return [ExampleFailure(rule.id, "tuning", 0, str(exc))]
+        found = tuned.by_id(rule.id)
+        if found is None:
+            return [ExampleFailure(rule.id, "tuning", 0, "rule missing after tuning")]
+        rule_set, rule = tuned, found
     for kind, want in (("match", True), ("no_match", False)):
         for index, example in enumerate(rule.examples.get(kind) or []):
             try:

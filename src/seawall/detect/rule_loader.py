@@ -419,15 +419,21 @@ def _disabled(rule: Rule, disable: Sequence[str]) -> bool:
 
 
 def load_rule_set(extra_paths: Sequence[str | Path] = (), disable: Sequence[str] = (),
-                  builtin: bool = True) -> RuleSet:
+                  builtin: bool = True, extra_items: Sequence[dict[str, Any]] = (),
+                  extra_origin: str = "<tuning>") -> RuleSet:
     """Load the built-in rules, then ``extra_paths`` (files or directories) in order,
-    and disable the rules named by ``disable`` (ids or ``tag:T``). Raises
+    then ``extra_items`` (already-parsed items, e.g. a rule example's tuning), and
+    disable the rules named by ``disable`` (ids or ``tag:T``). Raises
     :class:`RuleFileError` on the first problem; nothing half-loaded is returned."""
     files = (builtin_rule_paths() if builtin else []) + expand_rule_paths(extra_paths)
     loading = _Loading()
     for path in files:
         for item in _read_items(path):
             loading.add(item)
+    for index, raw in enumerate(extra_items):
+        if not isinstance(raw, dict):
+            raise RuleFileError(f"{extra_origin}: item {index + 1} is not a mapping")
+        loading.add(_Item(dict(raw), f"{extra_origin}:{raw.get('__line__', index + 1)}"))
     macros = {}
     for mname, (text, item) in loading.macros.items():
         try:
