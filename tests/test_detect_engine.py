@@ -164,7 +164,7 @@ def test_one_bad_file_loads_nothing(tmp_path: Path) -> None:
     _write(tmp_path, RULE.format(condition="ka.verb = (").replace("USER-001", "USER-2"),
            "b.yaml")
     assert load_rule_set([good]).by_id("USER-001") is not None
-    with pytest.raises(RuleFileError, match="b.yaml"):
+    with pytest.raises(RuleFileError, match=r"b\.yaml"):
         load_rule_set([tmp_path])
 
 

@@ -50,7 +50,7 @@ def _load_cases() -> dict[str, Any]:
     path = shared_path(f"{SAMPLES}/falco_k8s_audit_tests.yaml")
     if not path.exists():
         return {}
-    doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_MuxLoader)  # noqa: S506
+    doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_MuxLoader)
     return dict(doc["trace_files"])
 
 
@@ -71,7 +71,7 @@ def _cases() -> list[Any]:
 @pytest.mark.parametrize("case", _cases())
 def test_falco_trace_raises_expected_alerts(case: Any) -> None:
     assert case is not None, "../shared/k8saudit-samples is missing"
-    name, spec, trace = case
+    _name, spec, trace = case
     rule_files = spec.get("rules_file", [])
     builtin = any(f.endswith("k8s_audit_rules.yaml") for f in rule_files)
     tuning = [TUNING / f.split("./rules/k8s_audit/")[1].replace("/", "__")

@@ -23,7 +23,9 @@ class Alert:
     fields: dict[str, Any]
     """Values of the rule's output fields."""
     event_id: str
-    """Identity of the triggering event (``auditID`` for K8s audit events)."""
+    """Identity of the triggering event (``auditID:stage`` for K8s audit events)."""
+    resource: str | None = None
+    """Where the event's target is (``pods/exec/default/web``)."""
     category: Category = Category.AUDIT
 
     @property
@@ -34,9 +36,6 @@ class Alert:
     def to_finding(self) -> Finding:
         """The alert as a report finding."""
         rule = self.rule
-        resource = "/".join(str(self.fields.get(k) or "") for k in
-                            ("ka.target.resource", "ka.target.namespace", "ka.target.name")
-                            if k in self.fields) or None
         tags: dict[str, list[str]] = {}
         if rule.attack:
             tags["attack"] = list(rule.attack)
@@ -47,10 +46,10 @@ class Alert:
         return Finding(
             rule_id=rule.id, category=self.category, severity=rule.severity,
             title=rule.title, description=rule.description, remediation=rule.remediation,
-            location=Location(resource=resource.strip("/") if resource else None),
+            location=Location(resource=self.resource),
             evidence=self.output, references=list(rule.references), tags=tags,
             extra={"time": self.time_text, "event_id": self.event_id, "output": self.output,
                    "source": rule.source,
                    "fields": {k: v for k, v in self.fields.items() if v is not None}},
-            fingerprint_key=f"{self.event_id}:{self.time}",
+            fingerprint_key=self.event_id,
         )

@@ -7,12 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from seawall.detect.alert import Alert
-from seawall.detect.event import Event
+from seawall.detect.event import Event, field_getter
 from seawall.detect.rule import CountWindow, FirstSeen, Rule, SequenceWindow
 from seawall.detect.rule_loader import RuleSet
 from seawall.detect.schemas import schema_for
 from seawall.detect.stateful_state import CountState, FirstSeenState, SequenceState, key_reader
-from seawall.detect.event import field_getter
 
 
 @dataclass
@@ -69,6 +68,7 @@ class DetectionEngine:
         for rule in rule_set.enabled():
             self.by_source.setdefault(rule.source, []).append(_Evaluator(rule))
         self.stats = EngineStats()
+        self._schemas = {source: schema_for(source) for source in self.by_source}
         self._latest = 0.0
 
     def process(self, ev: Event) -> list[Alert]:
@@ -88,8 +88,10 @@ class DetectionEngine:
                 self.stats.rule_errors += 1
                 continue
             if fired:
-                event_id = ev.raw.get("auditID") if isinstance(ev.raw, dict) else None
+                schema = self._schemas[ev.source]
+                event_id = schema.identify(ev.raw) if schema.identify else None
                 alerts.append(Alert(evaluator.rule, ev.time, output, values,
-                                    str(event_id or f"{ev.source}@{ev.time}")))
+                                    event_id or f"{ev.source}@{ev.time}",
+                                    resource=schema.locate(ev.raw) if schema.locate else None))
         self.stats.alerts += len(alerts)
         return alerts

@@ -55,6 +55,10 @@ class EventSchema:
     source: str
     """Source name rules declare (``k8s_audit``)."""
     fields: dict[str, FieldSpec] = field(default_factory=dict)
+    locate: Callable[[Mapping[str, Any]], str | None] | None = None
+    """Where an event's target is, for the finding's ``location.resource``."""
+    identify: Callable[[Mapping[str, Any]], str | None] | None = None
+    """A stable id of the event (the finding id is derived from it)."""
 
     def add(self, spec: FieldSpec) -> None:
         """Declare a field."""

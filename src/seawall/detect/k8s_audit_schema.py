@@ -247,15 +247,32 @@ def event_time(raw: Mapping[str, Any]) -> float | None:
     return None
 
 
+def locate(raw: Mapping[str, Any]) -> str | None:
+    """``resource[/subresource]/namespace/name`` of the event's object."""
+    ref = raw.get("objectRef")
+    if not isinstance(ref, dict) or not isinstance(ref.get("resource"), str):
+        return None
+    parts = [ref["resource"] + (f"/{ref['subresource']}" if isinstance(
+        ref.get("subresource"), str) else "")]
+    parts += [ref[k] for k in ("namespace", "name") if isinstance(ref.get(k), str)]
+    return "/".join(parts)
+
+
+def identify(raw: Mapping[str, Any]) -> str | None:
+    """``auditID:stage`` (one request has an event per stage)."""
+    audit_id = raw.get("auditID")
+    return f"{audit_id}:{raw.get('stage', '')}" if isinstance(audit_id, str) else None
+
+
 def _plain(name: str, ftype: FieldType, doc: str, extract: Extractor) -> FieldSpec:
     return FieldSpec(name, ftype, doc, extract=extract)
 
 
 def build_schema() -> EventSchema:
     """The ``k8s_audit`` field table."""
-    S, I, B, SL, BL, J = (FieldType.STR, FieldType.INT, FieldType.BOOL, FieldType.STR_LIST,
+    S, INT, B, SL, BL, J = (FieldType.STR, FieldType.INT, FieldType.BOOL, FieldType.STR_LIST,
                           FieldType.BOOL_LIST, FieldType.JSON)
-    schema = EventSchema(SOURCE)
+    schema = EventSchema(SOURCE, locate=locate, identify=identify)
     for spec in [
         _plain("ka.auditid", S, "auditID of the event", _str("auditID")),
         _plain("ka.stage", S, "stage (RequestReceived, ResponseStarted, ResponseComplete, Panic)",
@@ -265,10 +282,12 @@ def build_schema() -> EventSchema:
                _str("verb")),
         _plain("ka.uri", S, "request URI", _str("requestURI")),
         _plain("ka.user.name", S, "authenticated user name", _str("user", "username")),
-        _plain("ka.user.groups", SL, "groups of the authenticated user", _str_list("user", "groups")),
+        _plain("ka.user.groups", SL, "groups of the authenticated user",
+               _str_list("user", "groups")),
         _plain("ka.user.serviceaccount", B, "the user is a service account",
                _user_is_serviceaccount),
-        _plain("ka.impuser.name", S, "impersonated user name", _str("impersonatedUser", "username")),
+        _plain("ka.impuser.name", S, "impersonated user name",
+               _str("impersonatedUser", "username")),
         _plain("ka.impuser.groups", SL, "impersonated groups",
                _str_list("impersonatedUser", "groups")),
         _plain("ka.auth.decision", S, "authorization decision annotation (allow, forbid)",
@@ -286,7 +305,7 @@ def build_schema() -> EventSchema:
         _plain("ka.target.subresource", S, "subresource (exec, attach, token ...)",
                _str("objectRef", "subresource")),
         _plain("ka.target.apigroup", S, "API group of the target", _str("objectRef", "apiGroup")),
-        _plain("ka.response.code", I, "HTTP status code of the response", _response_code),
+        _plain("ka.response.code", INT, "HTTP status code of the response", _response_code),
         _plain("ka.response.reason", S, "reason of the response status",
                _str("responseStatus", "reason")),
         _plain("ka.resp.name", S, "name of the object in the response",
@@ -304,11 +323,14 @@ def build_schema() -> EventSchema:
         _plain("ka.req.pod.initContainers.privileged", BL, "privileged flag per init container",
                _container_privileged("initContainers")),
         _plain("ka.req.pod.ephemeralContainers.privileged", BL,
-               "privileged flag per ephemeral container", _container_privileged("ephemeralContainers")),
+               "privileged flag per ephemeral container",
+               _container_privileged("ephemeralContainers")),
         _plain("ka.req.pod.host_network", B, "the pod uses the host network",
                _pod_flag("hostNetwork")),
-        _plain("ka.req.pod.host_pid", B, "the pod uses the host PID namespace", _pod_flag("hostPID")),
-        _plain("ka.req.pod.host_ipc", B, "the pod uses the host IPC namespace", _pod_flag("hostIPC")),
+        _plain("ka.req.pod.host_pid", B, "the pod uses the host PID namespace",
+               _pod_flag("hostPID")),
+        _plain("ka.req.pod.host_ipc", B, "the pod uses the host IPC namespace",
+               _pod_flag("hostIPC")),
         _plain("ka.req.pod.volumes.hostpath", SL, "hostPath volume paths", _host_paths),
         _plain("ka.req.service.type", S, "type of the requested service",
                _str("requestObject", "spec", "type")),

@@ -157,7 +157,7 @@ def _read_items(path: Path) -> list[_Item]:
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleFileError(f"{path}: cannot read: {exc}") from None
     try:
-        docs = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        docs = yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
