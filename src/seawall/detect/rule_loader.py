@@ -321,7 +321,7 @@ def _compile_rule(name: str, pending: _PendingRule, compiler: ConditionCompiler)
         predicate = compiler.compile(node)
     except ConditionCompileError as exc:
         raise item.fail(f"rule {name}: condition: {exc}") from None
-    output = item.text("output", item.text("title"))
+    output = " ".join(item.text("output", item.text("title")).split())
     field_names = [f.rstrip(".") for f in _OUTPUT_FIELD.findall(output)]
     field_names += [f for f in item.strings("output_fields") if f not in field_names]
     getters = []
