@@ -127,3 +127,63 @@ def audit_logs(obj: GlobalOptions | None, paths: tuple[str, ...], formats: tuple
     status = publish(obj, [report], plan)
     if status:
         sys.exit(status)
+
+
+@audit_group.command("serve")
+@click.option("--listen", default="127.0.0.1:8443", show_default=True, metavar="HOST:PORT",
+              help="Address to listen on.")
+@click.option("--tls-cert", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="Server certificate (PEM).")
+@click.option("--tls-key", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="Server private key (PEM).")
+@click.option("--client-ca", type=click.Path(exists=True, dir_okay=False),
+              help="Require client certificates signed by this CA (the apiserver's).")
+@click.option("--path", "url_path", default="/", show_default=True,
+              help="URL path the apiserver POSTs to.")
+@rule_options
+@sink_option
+@click.pass_obj
+def audit_serve(obj: GlobalOptions | None, listen: str, tls_cert: str, tls_key: str,
+                client_ca: str | None, url_path: str, rule_paths: tuple[str, ...],
+                disable: tuple[str, ...], sinks: tuple[str, ...]) -> None:
+    """Audit webhook backend: receive the EventList POSTs kube-apiserver sends with
+    --audit-webhook-config-file and alert through the sinks (stdout when none given)."""
+    import ssl
+
+    from seawall.detect.audit_webhook_server import AuditWebhookServer, server_tls_context
+    from seawall.detect.k8s_audit_detector import AuditDetection
+    from seawall.detect.rule_loader import load_rule_set
+    from seawall.detect.sink_spec import open_sinks
+
+    host, _, port_text = listen.rpartition(":")
+    try:
+        port = int(port_text)
+    except ValueError:
+        raise InputError(f"--listen {listen}: expected HOST:PORT") from None
+    try:
+        tls = server_tls_context(tls_cert, tls_key, client_ca)
+    except (ssl.SSLError, OSError) as exc:
+        raise InputError(f"TLS setup failed: {exc}") from None
+    rule_set = load_rule_set(rule_paths, disable)
+    sink_set = open_sinks(sinks or ("stdout",))
+    detection = AuditDetection(rule_set, on_alert=[sink_set.send], keep_alerts=False)
+    try:
+        server = AuditWebhookServer(detection, host.strip("[]") or "0.0.0.0", port, tls,
+                                    path=url_path)
+    except OSError as exc:
+        raise InputError(f"cannot listen on {listen}: {exc.strerror or exc}") from None
+    if not (obj and obj.quiet):
+        click.echo(f"seawall: audit webhook listening on https://{listen}{url_path} "
+                   f"({len(rule_set.enabled())} rules)", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+        sink_set.close()
+        for entry in sink_set.summary():
+            click.echo(f"seawall: warning: {entry.scope}: {entry.message}", err=True)
+        c = server.counters
+        click.echo(f"seawall: {c.batches} batches, {c.events} events, {c.alerts} alerts, "
+                   f"{c.rejected} rejected requests", err=True)
