@@ -9,9 +9,15 @@ from dataclasses import dataclass
 from seawall.detect.alert import Alert
 from seawall.detect.event import Event, field_getter
 from seawall.detect.rule import CountWindow, FirstSeen, Rule, SequenceWindow
+from seawall.detect.rule_index import CandidateIndex
 from seawall.detect.rule_loader import RuleSet
 from seawall.detect.schemas import schema_for
 from seawall.detect.stateful_state import CountState, FirstSeenState, SequenceState, key_reader
+
+DISPATCH_FIELDS: dict[str, tuple[str, ...]] = {
+    "k8s_audit": ("ka.stage", "ka.target.resource", "ka.verb", "ka.target.subresource"),
+}
+"""Per source, the cheap fields whose values pick the candidate rules of an event."""
 
 
 @dataclass
@@ -69,6 +75,13 @@ class DetectionEngine:
             self.by_source.setdefault(rule.source, []).append(_Evaluator(rule))
         self.stats = EngineStats()
         self._schemas = {source: schema_for(source) for source in self.by_source}
+        self._index: dict[str, CandidateIndex[_Evaluator]] = {}
+        for source, evaluators in self.by_source.items():
+            fields = DISPATCH_FIELDS.get(source, ())
+            readers = _getters(source, fields)
+            self._index[source] = CandidateIndex(
+                evaluators, [e.rule.condition_text for e in evaluators], fields, readers,
+                rule_set.macros, rule_set.lists)
         self._latest = 0.0
 
     def process(self, ev: Event) -> list[Alert]:
@@ -79,7 +92,8 @@ class DetectionEngine:
         else:
             self._latest = ev.time
         alerts: list[Alert] = []
-        for evaluator in self.by_source.get(ev.source, ()):
+        index = self._index.get(ev.source)
+        for evaluator in index.candidates(ev) if index is not None else ():
             try:
                 fired = evaluator.check(ev)
                 if fired:

@@ -104,15 +104,17 @@ class Event:
         return value
 
 
+_MISSING = object()
+
+
 def field_getter(key: str, extract: Extractor) -> Callable[[Event], Any]:
     """A closure reading one field through the event's cache."""
 
     def get(ev: Event) -> Any:
         cache = ev.cache
-        try:
-            return cache[key]
-        except KeyError:
+        value = cache.get(key, _MISSING)
+        if value is _MISSING:
             value = cache[key] = extract(ev.raw)
-            return value
+        return value
 
     return get

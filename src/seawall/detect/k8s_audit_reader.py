@@ -7,13 +7,14 @@ over-long line costs that record only."""
 from __future__ import annotations
 
 import gzip
-import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+
+import orjson
 
 from seawall.detect.event import Event
 from seawall.detect.k8s_audit_schema import SOURCE, event_time
@@ -98,15 +99,16 @@ class AuditEventDecoder:
         """The events of one JSON line (empty lines give none and are not errors)."""
         if not line.strip():
             return []
+        if line.startswith(b"\xef\xbb\xbf"):  # a byte-order mark from an editor
+            line = line[3:]
         try:
-            doc = json.loads(line)
-        except UnicodeDecodeError:
+            doc = orjson.loads(line)
+        except ValueError as exc:  # orjson.JSONDecodeError is a ValueError
             self.stats.records += 1
-            self.stats.error("invalid UTF-8", where)
-            return []
-        except ValueError:
-            self.stats.records += 1
-            self.stats.error("not valid JSON (truncated?)", where)
+            if "UTF-8" in str(exc):
+                self.stats.error("invalid UTF-8", where)
+            else:
+                self.stats.error("not valid JSON (truncated?)", where)
             return []
         return self.events(doc, where)
 
