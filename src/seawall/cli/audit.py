@@ -27,7 +27,7 @@ class AuditGroup(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         """Route arguments that do not start with a subcommand to ``logs``."""
-        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
+        if not args or (args[0] not in self.commands and args[0] not in ("-h", "--help")):
             args = [DEFAULT_COMMAND, *args]
         return super().parse_args(ctx, args)
 
