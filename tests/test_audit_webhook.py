@@ -203,3 +203,7 @@ def test_client_certificate_is_required_when_configured(
         anonymous.post(f"https://127.0.0.1:{server.port}/", json={"kind": "EventList",
                                                                  "items": []}).raise_for_status()
     assert server.counters.batches == 0
+    deadline = time.monotonic() + 5
+    while server.counters.connection_errors == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.counters.connection_errors == 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import ssl
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -28,6 +29,18 @@ class WebhookCounters:
     alerts: int = 0
     rejected: int = 0
     """Requests answered 4xx (not JSON, not an EventList, too large, wrong method/path)."""
+    connection_errors: int = 0
+    """Connections that failed before a request (TLS handshake refused, reset)."""
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """Counts failed connections instead of printing a traceback for each."""
+
+    on_error: Callable[[], None] = staticmethod(lambda: None)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that fails the TLS handshake or drops the connection."""
+        self.on_error()
 
 
 class AuditWebhookServer:
@@ -42,7 +55,8 @@ class AuditWebhookServer:
         self.path = path
         self.max_body = max_body
         self._lock = threading.Lock()
-        self.httpd = ThreadingHTTPServer((host, port), self._handler())
+        self.httpd = _QuietServer((host, port), self._handler())
+        self.httpd.on_error = self._connection_error
         self.httpd.daemon_threads = True
         if tls is not None:
             # The handshake happens in the request's thread, not in the accept loop,
@@ -72,6 +86,10 @@ class AuditWebhookServer:
             self.counters.alerts += raised
             skipped = self.decoder.stats.error_count - errors_before
         return 200, {"events": len(events), "alerts": raised, "skipped": skipped}
+
+    def _connection_error(self) -> None:
+        with self._lock:
+            self.counters.connection_errors += 1
 
     def _reject(self, why: str) -> tuple[int, dict[str, Any]]:
         with self._lock:
