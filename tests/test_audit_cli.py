@@ -168,3 +168,31 @@ def test_rules_commands(tmp_path: Path) -> None:
                     "--disable-rule", "SW-K8SA-120")
     assert disabled.exit_code == 0, disabled.output
     assert "SW-K8SA-120" not in _rule_ids(json.loads(disabled.output))
+
+
+def test_follow_survives_rotation_and_truncation(tmp_path: Path) -> None:
+    from seawall.detect.k8s_audit_reader import AuditLogReader
+
+    lines = (SCENARIOS / "token_theft.jsonl").read_bytes().splitlines(keepends=True)
+    log = tmp_path / "audit.log"
+    log.write_bytes(lines[0])
+    reader = AuditLogReader()
+    assert len(lines[2]) < len(lines[1])
+    steps = iter([
+        lambda: (log.rename(tmp_path / "audit.log.1"), log.write_bytes(lines[1])),  # rotated
+        lambda: log.write_bytes(lines[2]),  # truncated in place and rewritten shorter
+        lambda: log.write_bytes(b""),       # truncated to nothing
+        lambda: log.write_bytes(lines[3]),
+    ])
+
+    def stop() -> bool:
+        step = next(steps, None)
+        if step is None:
+            return True
+        step()
+        return False
+
+    ids = [ev.raw["auditID"] for ev in reader.follow(log, stop, poll=0.01)]
+    expected = [json.loads(line)["auditID"] for line in lines]
+    assert ids == expected
+    assert reader.stats.error_count == 0

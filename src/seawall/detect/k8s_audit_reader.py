@@ -7,6 +7,7 @@ over-long line costs that record only."""
 from __future__ import annotations
 
 import gzip
+import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -180,11 +181,13 @@ class AuditLogReader:
     def follow(self, path: Path, stop: Callable[[], bool], poll: float = 0.2
                ) -> Iterator[Event]:
         """Events of a growing file: read to the end, then wait for more until ``stop()``.
-        A partial last line is kept until its newline arrives; a truncated (rotated)
-        file is read again from its start."""
-        with path.open("rb") as stream:
-            pending = b""
-            number = 0
+        A partial last line is kept until its newline arrives. A file truncated in place
+        is read again from its start; a file rotated away (renamed, a new file in its
+        place) is finished, then the new file is followed from its start."""
+        stream = path.open("rb")
+        pending = b""
+        number = 0
+        try:
             while True:
                 chunk = stream.readline(self.max_line + 1)
                 if chunk:
@@ -199,15 +202,27 @@ class AuditLogReader:
                         continue
                     yield from self.decoder.decode_line(line, f"{path}:{number}")
                     continue
+                try:
+                    current = path.stat()
+                except OSError:
+                    current = None
+                if current is not None and current.st_ino != os.fstat(stream.fileno()).st_ino:
+                    if pending:  # the rotated file's unterminated last line
+                        number += 1
+                        yield from self.decoder.decode_line(pending, f"{path}:{number}")
+                    stream.close()
+                    stream = path.open("rb")
+                    pending, number = b"", 0
+                    continue
+                if current is not None and current.st_size < stream.tell():
+                    stream.seek(0)
+                    pending, number = b"", 0
+                    continue
                 if stop():
                     if pending:
                         number += 1
                         yield from self.decoder.decode_line(pending, f"{path}:{number}")
                     return
-                try:
-                    if path.stat().st_size < stream.tell():
-                        stream.seek(0)
-                        pending = b""
-                except OSError:
-                    pass
                 time.sleep(poll)
+        finally:
+            stream.close()
