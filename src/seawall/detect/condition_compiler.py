@@ -118,6 +118,39 @@ def _element_test(op: str, values: Sequence[Any], column: int) -> Callable[[Any]
     raise ConditionCompileError(f"unknown operator {op!r}", column)
 
 
+def _operands(node: Node, kind: type[And] | type[Or]) -> list[Node]:
+    """The operands of a chain of ``kind`` (And or Or) nodes, left to right."""
+    if (isinstance(node, And) and kind is And) or (isinstance(node, Or) and kind is Or):
+        assert isinstance(node, And | Or)
+        return _operands(node.left, kind) + _operands(node.right, kind)
+    return [node]
+
+
+def _string_test(get: Callable[[Event], Any], op: str, values: Sequence[Any]
+                 ) -> Predicate | None:
+    """Direct tests for string fields (their value is a str or None), which skip the
+    generic path's conversions; None for operators without one."""
+    if op == "=":
+        want = values[0]
+        return lambda ev: get(ev) == want
+    if op == "!=":
+        other = values[0]
+        return lambda ev: (v := get(ev)) is not None and v != other
+    if op in ("in", "intersects"):
+        members = frozenset(values)
+        return lambda ev: get(ev) in members
+    if op == "startswith":
+        prefix = values[0]
+        return lambda ev: (v := get(ev)) is not None and v.startswith(prefix)
+    if op == "endswith":
+        suffix = values[0]
+        return lambda ev: (v := get(ev)) is not None and v.endswith(suffix)
+    if op == "contains":
+        needle = values[0]
+        return lambda ev: (v := get(ev)) is not None and needle in v
+    return None
+
+
 class ConditionCompiler:
     """Compiles conditions of one source against its schema, lists and macros."""
 
@@ -143,12 +176,32 @@ class ConditionCompiler:
 
     def compile(self, node: Node) -> Predicate:
         """The predicate of a parsed condition."""
-        if isinstance(node, And):
-            left, right = self.compile(node.left), self.compile(node.right)
-            return lambda ev: left(ev) and right(ev)
-        if isinstance(node, Or):
-            left, right = self.compile(node.left), self.compile(node.right)
-            return lambda ev: left(ev) or right(ev)
+        if isinstance(node, And | Or):
+            # a and b and c is one closure looping over its operands, not a nest of them
+            parts = tuple(self.compile(n) for n in _operands(node, type(node)))
+            if isinstance(node, And):
+                if len(parts) == 2:
+                    first, second = parts
+                    return lambda ev: first(ev) and second(ev)
+
+                def every_part(ev: Event) -> bool:
+                    for part in parts:  # noqa: SIM110 - a plain loop beats all(genexpr) here
+                        if not part(ev):
+                            return False
+                    return True
+
+                return every_part
+            if len(parts) == 2:
+                first, second = parts
+                return lambda ev: first(ev) or second(ev)
+
+            def any_part(ev: Event) -> bool:
+                for part in parts:  # noqa: SIM110 - a plain loop beats any(genexpr) here
+                    if part(ev):
+                        return True
+                return False
+
+            return any_part
         if isinstance(node, Not):
             inner = self.compile(node.operand)
             return lambda ev: not inner(ev)
@@ -196,6 +249,10 @@ class ConditionCompiler:
         values = [_literal(v, ftype, node.op, node.column) for v in raw_values]
         if node.op in ("in", "intersects") and not values:
             return lambda ev: False
+        if ftype is FieldType.STR:
+            fast = _string_test(get, node.op, values)
+            if fast is not None:
+                return fast
         test = _element_test(node.op, values, node.column)
         if not ftype.is_list:
             def scalar(ev: Event) -> bool:

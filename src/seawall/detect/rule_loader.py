@@ -331,12 +331,21 @@ def _compile_rule(name: str, pending: _PendingRule, compiler: ConditionCompiler)
     except ConditionCompileError as exc:
         raise item.fail(f"rule {name}: output: {exc}") from None
 
+    # The template split once into (literal, field or None) pieces; a field name's
+    # trailing dots are sentence punctuation, kept as text.
+    pieces: list[tuple[str, str | None]] = []
+    position = 0
+    for match in _OUTPUT_FIELD.finditer(output):
+        referenced = match.group(1).rstrip(".")
+        pieces.append((output[position:match.start()], referenced))
+        position = match.start() + 1 + len(referenced)
+    pieces.append((output[position:], None))
+
     def render(ev: Event) -> tuple[str, dict[str, Any]]:
         values = {fname: get(ev) for fname, get in getters}
-        text = _OUTPUT_FIELD.sub(
-            lambda m: _format_value(values.get(m.group(1).rstrip("."))) + m.group(1)[
-                len(m.group(1).rstrip(".")):], output)
-        return " ".join(text.split()), values
+        text = "".join(literal + (_format_value(values[fname]) if fname else "")
+                       for literal, fname in pieces)
+        return text, values
 
     severity_text = str(data.get("severity", ""))
     try:
