@@ -22,10 +22,8 @@ def seawall(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProce
 def _cli(*args: str, stdin: bytes | None = None) -> Any:
     from click.testing import CliRunner
 
+    import seawall.cli.all  # noqa: F401 - attaches every command to the app
     from seawall.cli.app import app
-    from seawall.component_registry import import_submodules
-
-    import_submodules("seawall.cli")
     return CliRunner().invoke(app, list(args), input=stdin)
 
 

@@ -5,10 +5,12 @@ one line here."""
 from __future__ import annotations
 
 from seawall.cli import (
+    audit,
     config,
     controls,
     convert,
     db,
+    detect_rules,
     inspect,
     ls,
     plugin,
@@ -17,5 +19,6 @@ from seawall.cli import (
     scan,
 )
 
-COMMAND_MODULES = (config, controls, convert, db, inspect, ls, plugin, sbom, sbom_scan, scan)
+COMMAND_MODULES = (audit, config, controls, convert, db, detect_rules, inspect, ls, plugin, sbom,
+                   sbom_scan, scan)
 """The modules that define the commands."""

@@ -15,8 +15,9 @@ def workload_violations(raw: Mapping[str, Any]) -> list[str] | None:
     if not isinstance(obj, dict) or not isinstance(obj.get("kind"), str):
         return None
     # Imported on first use: the analyzers are not needed by events without objects.
+    from seawall.analyzers.misconfig.check_table import checks_for
     from seawall.analyzers.misconfig.k8s_model import K8sObject, workload_of
-    from seawall.analyzers.misconfig.registry import ScanSettings, checks_for
+    from seawall.analyzers.misconfig.registry import ScanSettings
 
     workload = workload_of(K8sObject(obj, path="<audit requestObject>", line=1))
     if workload is None:
