@@ -7,8 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import json
+import os
+import signal
 import socket
 import ssl
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -207,3 +211,28 @@ def test_client_certificate_is_required_when_configured(
     while server.counters.connection_errors == 0 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert server.counters.connection_errors == 1
+
+
+def test_serve_command_end_to_end(pki: Pki, tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    alerts = tmp_path / "alerts.jsonl"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from seawall.cli import main; main()", "audit", "serve",
+         "--listen", f"127.0.0.1:{port}", "--tls-cert", str(pki.server_cert),
+         "--tls-key", str(pki.server_key), "--client-ca", str(pki.ca),
+         "--sink", f"file:{alerts}", "--sink", "stdout"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ})
+    try:
+        client = ApiserverLikeClient(f"https://127.0.0.1:{port}/", pki, batch_size=50,
+                                     attempts=12, backoff=0.1)
+        (response,) = client.send(_scenario("token_theft"))
+        assert response.status_code == 200 and response.json()["events"] == 4
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=30)
+    assert b"1 batches, 4 events" in err, err
+    assert b"SW-K8SA-120" in out
+    assert "SW-K8SA-102" in {json.loads(line)["rule_id"] for line in
+                             alerts.read_text().splitlines()}
