@@ -42,7 +42,15 @@ def rule_options(func: Any) -> Any:
 
 
 def sink_option(func: Any) -> Any:
-    """``--sink SPEC`` (repeatable)."""
+    """``--sink SPEC`` (repeatable), ``--sink-dedup SECONDS``, ``--sink-rate N``."""
+    func = click.option("--sink-dedup", type=click.FloatRange(min=0), default=60.0,
+                        show_default=True, metavar="SECONDS",
+                        help="Send the same rule and alert text once per this many "
+                             "seconds (event time).")(func)
+    func = click.option("--sink-rate", type=click.IntRange(min=1), default=120,
+                        show_default=True, metavar="N",
+                        help="At most N alerts per rule and minute reach the sinks "
+                             "(the report keeps all).")(func)
     return click.option(
         "--sink", "sinks", multiple=True, metavar="SPEC",
         help="Send each alert as it is raised: stdout, stdout:json, file:PATH, "
@@ -74,7 +82,8 @@ def audit_group() -> None:
 def audit_logs(obj: GlobalOptions | None, paths: tuple[str, ...], formats: tuple[str, ...],
                output: str | None, follow: bool, idle_exit: float | None,
                rule_paths: tuple[str, ...], disable: tuple[str, ...], sinks: tuple[str, ...],
-               severity: str | None, exit_code: int | None, fail_on: str | None,
+               sink_dedup: float, sink_rate: int, severity: str | None,
+               exit_code: int | None, fail_on: str | None,
                allow_incomplete: bool, **kwargs: Any) -> None:
     """Read audit logs (JSON lines of audit.k8s.io Events or EventLists, plain or gzip;
     a directory is read file by file; - is stdin) and report the alerts."""
@@ -93,6 +102,7 @@ def audit_logs(obj: GlobalOptions | None, paths: tuple[str, ...], formats: tuple
             raise InputError(f"{path}: no such file or directory")
     rule_set = load_rule_set(rule_paths, disable)
     sink_set = open_sinks(sinks)
+    sink_set.throttle.dedup_seconds, sink_set.throttle.per_rule_per_minute = sink_dedup, sink_rate
     detection = AuditDetection(rule_set, on_alert=[sink_set.send])
     reader = AuditLogReader()
     files: list[Path] = []
@@ -145,7 +155,8 @@ def audit_logs(obj: GlobalOptions | None, paths: tuple[str, ...], formats: tuple
 @click.pass_obj
 def audit_serve(obj: GlobalOptions | None, listen: str, tls_cert: str, tls_key: str,
                 client_ca: str | None, url_path: str, rule_paths: tuple[str, ...],
-                disable: tuple[str, ...], sinks: tuple[str, ...]) -> None:
+                disable: tuple[str, ...], sinks: tuple[str, ...], sink_dedup: float,
+                sink_rate: int) -> None:
     """Audit webhook backend: receive the EventList POSTs kube-apiserver sends with
     --audit-webhook-config-file and alert through the sinks (stdout when none given)."""
     import ssl
@@ -166,6 +177,7 @@ def audit_serve(obj: GlobalOptions | None, listen: str, tls_cert: str, tls_key: 
         raise InputError(f"TLS setup failed: {exc}") from None
     rule_set = load_rule_set(rule_paths, disable)
     sink_set = open_sinks(sinks or ("stdout",))
+    sink_set.throttle.dedup_seconds, sink_set.throttle.per_rule_per_minute = sink_dedup, sink_rate
     detection = AuditDetection(rule_set, on_alert=[sink_set.send], keep_alerts=False)
     try:
         server = AuditWebhookServer(detection, host.strip("[]") or "0.0.0.0", port, tls,
