@@ -58,6 +58,7 @@ def test_json_is_the_schema_document_stable_and_round_trips() -> None:
         "findings",
         "errors",
         "complete",
+        "notes",
         "stats",
     ]
     assert doc["complete"] is False  # the sample report has an error entry
