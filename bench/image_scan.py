@@ -38,6 +38,7 @@ from image_workload import (
     Timing,
     child_env,
     fail,
+    print_timing_table,
     timed_run,
     workload_from_arguments,
 )
@@ -108,15 +109,7 @@ def main() -> None:
                         raise fail(f"{program} on {name}", proc)
                     if round_no == 0:
                         summaries[(program, name)] = _summary(program, out)
-    print(f"{'image':18} " + " ".join(f"{p + ' wall/cpu s':>18}" for p in PROGRAMS))
-    for name in images:
-        cells = [f"{timings[(p, name)].wall_s:8.2f}/{timings[(p, name)].cpu_s:<8.2f}"
-                 for p in PROGRAMS]
-        print(f"{name:18} " + " ".join(f"{c:>18}" for c in cells))
-    wall = {p: sum(timings[(p, i)].wall_s for i in images) for p in PROGRAMS}
-    cpu = {p: sum(timings[(p, i)].cpu_s for i in images) for p in PROGRAMS}
-    print(f"{'total':18} " + " ".join(f"{f'{wall[p]:8.2f}/{cpu[p]:<8.2f}':>18}"
-                                      for p in PROGRAMS))
+    wall, cpu = print_timing_table(PROGRAMS, list(images), timings)
     print("what each found (first round):")
     for (program, name), text in summaries.items():
         print(f"  {name} {program}: {text}")

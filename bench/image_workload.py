@@ -101,3 +101,20 @@ def fail(what: str, proc: subprocess.CompletedProcess[bytes]) -> RuntimeError:
     """An error naming the program and the last line it printed."""
     lines = (proc.stderr or proc.stdout or b"").decode(errors="replace").strip().splitlines()
     return RuntimeError(f"{what} exited {proc.returncode}: {lines[-1] if lines else ''}")
+
+
+def print_timing_table(programs: Sequence[str], images: Sequence[str],
+                       timings: dict[tuple[str, str], Timing]
+                       ) -> tuple[dict[str, float], dict[str, float]]:
+    """Print wall/CPU seconds per program and image plus the totals; return the total
+    wall and CPU seconds per program."""
+    print(f"{'image':18} " + " ".join(f"{p + ' wall/cpu s':>18}" for p in programs))
+    for name in images:
+        cells = [f"{timings[(p, name)].wall_s:8.2f}/{timings[(p, name)].cpu_s:<8.2f}"
+                 for p in programs]
+        print(f"{name:18} " + " ".join(f"{c:>18}" for c in cells))
+    wall = {p: sum(timings[(p, i)].wall_s for i in images) for p in programs}
+    cpu = {p: sum(timings[(p, i)].cpu_s for i in images) for p in programs}
+    print(f"{'total':18} " + " ".join(f"{f'{wall[p]:8.2f}/{cpu[p]:<8.2f}':>18}"
+                                      for p in programs))
+    return wall, cpu

@@ -13,7 +13,7 @@ python3/perl/gcc/g++) is built in the lab's docker on first use and exported to 
 docker-archive whose layers are gzip-compressed members (as skopeo writes them).
 Goals: cold <= 1.3 x gzip -dc, warm <= 0.3 x gzip -dc. Last line: ``ratio: cold/gzip``.
 
-    /work/venv/bin/python bench/layers.py [--rebuild] [--work-dir /tmp/seawall-bench]
+    .venv/bin/python bench/layers.py [--rebuild] [--work-dir /tmp/seawall-bench]
 """
 
 from __future__ import annotations

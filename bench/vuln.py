@@ -12,7 +12,7 @@
 Last line: ``ratio: <inventory+matching / gzip -dc floor>``; without the lab image it
 falls back to ``ratio: <import / parse floor>`` and says so.
 
-    /work/venv/bin/python bench/vuln.py [--lab-dir /tmp/seawall-lab]
+    .venv/bin/python bench/vuln.py [--lab-dir /tmp/seawall-lab]
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ from seawall.analyzers.vuln.db.store import VulnStore
 from seawall.analyzers.vuln.matching import match_packages
 from seawall.model.package import Package
 
-DATA = Path(os.environ.get("SEAWALL_VULNDATA", "/work/shared/vulndata"))
+DATA = Path(os.environ.get("SEAWALL_VULNDATA")
+            or Path(__file__).resolve().parents[2] / "shared" / "vulndata")
 GO = DATA / "golang-vulndb" / "data" / "osv"
 PYPA = DATA / "pypa-advisory-database" / "vulns"
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
